@@ -98,12 +98,16 @@ export interface Store {
   delete<T extends StoredObject>(key: string, preconditions?: Preconditions): Promise<T>;
   /**
    * Events under prefix after fromRevision. The iterator throws StoreError
-   * "Expired" when fromRevision is older than the compacted revision.
+   * "Expired" when some event after fromRevision is no longer kept, i.e. when
+   * fromRevision + 1 < the compacted revision.
    */
   watch<T extends StoredObject>(options: WatchOptions): AsyncIterable<WatchEvent<T>>;
   /** The latest revision. */
   currentRevision(): Promise<Revision>;
-  /** Forget history at and before this revision (the latest state of live keys stays). */
+  /**
+   * Drop history older than this revision: reads (list at a revision, continue
+   * tokens) at revisions >= it keep working, older ones fail "Expired".
+   */
   compact(revision: Revision): Promise<void>;
   close(): Promise<void>;
 }
