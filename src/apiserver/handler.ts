@@ -1,0 +1,233 @@
+// HTTP for resource requests: reads the body, negotiates the rendering and
+// calls the resource's REST verbs. One function per kind of request.
+import type { ResourceRequest } from "./request-info.ts";
+import { queryFlag } from "./request-info.ts";
+import type { ResourceRest, WatchSink, DeleteOptions } from "./rest/resource-rest.ts";
+import { parseFilter } from "./rest/filter.ts";
+import type { ApiObject } from "./registry/strategy.ts";
+import type { UserInfo } from "./admission/admission.ts";
+import { ApiError, badRequest, methodNotAllowed, notFound } from "./status.ts";
+import { chooseRendering, decodeBody, type Rendering } from "./negotiation.ts";
+import { applyPatch, parsePatch, patchTypeOf } from "./patch-body.ts";
+import { toTable, type IncludeObject } from "./tables/index.ts";
+import { serverSideApply } from "./rest/server-side-apply.ts";
+
+export interface HttpExchange {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: URLSearchParams;
+  user: UserInfo;
+  body(): Promise<Buffer>;
+  /** Sends a whole JSON response. */
+  reply(status: number, body: unknown, contentType?: string): void;
+  /** Starts a streamed response (watch); returns a writer. */
+  stream(status: number, contentType: string): StreamWriter;
+}
+
+export interface StreamWriter {
+  write(chunk: string): void;
+  end(): void;
+  /** Resolves when the client goes away. */
+  closed: Promise<void>;
+}
+
+export function header(ex: HttpExchange, name: string): string | undefined {
+  const v = ex.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function dryRun(q: URLSearchParams): boolean {
+  const values = q.getAll("dryRun");
+  for (const v of values) if (v !== "All") throw badRequest(`Invalid dry run value: ${v}`);
+  return values.length > 0;
+}
+
+function includeObject(q: URLSearchParams): IncludeObject {
+  const v = q.get("includeObject");
+  if (v === null || v === "") return "Metadata";
+  if (v === "None" || v === "Metadata" || v === "Object") return v;
+  throw badRequest(`invalid includeObject value: ${v}`);
+}
+
+function render(rest: ResourceRest, rendering: Rendering, q: URLSearchParams, objects: ApiObject[], listMeta?: { resourceVersion?: string; continue?: string; remainingItemCount?: number }) {
+  const table = toTable({ group: rest.info.group, plural: rest.info.plural }, objects, { includeObject: includeObject(q), now: new Date(), listMeta });
+  if (rendering.kind === "table" && rendering.version === "v1beta1") table.apiVersion = "meta.k8s.io/v1beta1";
+  return table;
+}
+
+export async function readObject(ex: HttpExchange): Promise<ApiObject> {
+  const body = decodeBody(header(ex, "content-type"), await ex.body());
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("the body of the request must be a JSON object");
+  return body as ApiObject;
+}
+
+/** Handlers of subresources beyond status, keyed "<group>/<resource>/<subresource>". */
+export type SubresourceHandlers = Record<string, (rest: ResourceRest, req: ResourceRequest, ex: HttpExchange) => Promise<void>>;
+
+export async function handleResource(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange, subresources: SubresourceHandlers): Promise<void> {
+  const { verb, namespace, name, subresource } = req;
+  const q = ex.query;
+  if (rest.info.namespaced && namespace === "" && name !== "") throw notFound(rest.target(name));
+  if (!rest.info.namespaced && namespace !== "") throw notFound(rest.target(name || namespace));
+  if (subresource !== "") return handleSubresource(rest, req, ex, subresources);
+  const writeOpts = () => ({ dryRun: dryRun(q), fieldManager: q.get("fieldManager") ?? undefined, user: ex.user });
+  switch (verb) {
+    case "get": {
+      const rendering = chooseRendering(header(ex, "accept"), true);
+      const obj = await rest.get(namespace, name, q.get("resourceVersion"));
+      return ex.reply(200, rendering.kind === "table" ? render(rest, rendering, q, [obj]) : obj);
+    }
+    case "list": {
+      const rendering = chooseRendering(header(ex, "accept"), true);
+      const limit = q.get("limit");
+      const list = await rest.list(namespace, parseFilter(rest.info.group, rest.info.plural, q), {
+        limit: limit === null ? undefined : parseLimit(limit),
+        continue: q.get("continue") ?? undefined,
+        resourceVersion: q.get("resourceVersion"),
+      });
+      const listMeta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
+      if (list.continue !== undefined) listMeta["continue"] = list.continue;
+      if (list.remainingItemCount !== undefined) listMeta["remainingItemCount"] = list.remainingItemCount;
+      if (rendering.kind === "table") return ex.reply(200, render(rest, rendering, q, list.items, listMeta));
+      return ex.reply(200, { kind: rest.info.listKind, apiVersion: rest.apiVersion, metadata: listMeta, items: list.items });
+    }
+    case "watch":
+      return watch(rest, req, ex);
+    case "create": {
+      const obj = await rest.create(namespace, await readObject(ex), writeOpts());
+      return ex.reply(201, obj);
+    }
+    case "update": {
+      const { object, created } = await rest.update(namespace, name, await readObject(ex), writeOpts());
+      return ex.reply(created ? 201 : 200, object);
+    }
+    case "patch":
+      return patch(rest, req, ex, "main");
+    case "delete": {
+      const opts = await deleteOptions(ex);
+      const { object } = await rest.delete(namespace, name, opts);
+      return ex.reply(200, object);
+    }
+    case "deletecollection": {
+      const opts = await deleteOptions(ex);
+      const items = await rest.deleteCollection(namespace, parseFilter(rest.info.group, rest.info.plural, q), opts);
+      return ex.reply(200, { kind: rest.info.listKind, apiVersion: rest.apiVersion, metadata: {}, items });
+    }
+  }
+}
+
+function parseLimit(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`invalid limit: ${v}`);
+  return n;
+}
+
+export async function patch(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange, part: "main" | "status"): Promise<void> {
+  const type = patchTypeOf(header(ex, "content-type"));
+  const body = parsePatch(type, await ex.body());
+  const q = ex.query;
+  const opts = { dryRun: dryRun(q), fieldManager: q.get("fieldManager") ?? undefined, user: ex.user };
+  if (type === "apply") {
+    const manager = q.get("fieldManager");
+    if (!manager) throw badRequest("PATCH with apply requires a fieldManager (the fieldManager query parameter)");
+    const { object, created } = await serverSideApply(rest, req.namespace, req.name, body, { ...opts, fieldManager: manager, force: queryFlag(q, "force") }, part);
+    return ex.reply(created ? 201 : 200, object);
+  }
+  const object = await rest.modify(req.namespace, req.name, part, opts, (current) => applyPatch(rest.info, type, current, body));
+  ex.reply(200, object);
+}
+
+export async function deleteOptions(ex: HttpExchange): Promise<DeleteOptions> {
+  const q = ex.query;
+  const raw = await ex.body();
+  const body = raw.length > 0 ? (decodeBody(header(ex, "content-type"), raw) as Record<string, unknown>) : {};
+  const grace = body["gracePeriodSeconds"] ?? (q.get("gracePeriodSeconds") === null ? undefined : Number(q.get("gracePeriodSeconds")));
+  let policy = (body["propagationPolicy"] ?? q.get("propagationPolicy") ?? undefined) as DeleteOptions["propagationPolicy"] | undefined;
+  const orphan = body["orphanDependents"] ?? (q.get("orphanDependents") === null ? undefined : queryFlag(q, "orphanDependents"));
+  if (policy === undefined && orphan !== undefined) policy = orphan ? "Orphan" : "Background";
+  if (policy !== undefined && !["Orphan", "Background", "Foreground"].includes(policy)) {
+    throw new ApiError(422, "Invalid", `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  if (grace !== undefined && (typeof grace !== "number" || !Number.isInteger(grace) || grace < 0)) throw badRequest(`invalid gracePeriodSeconds: ${String(grace)}`);
+  const dry = Array.isArray(body["dryRun"]) ? (body["dryRun"] as unknown[]).includes("All") : dryRun(q);
+  const opts: DeleteOptions = { dryRun: dry, user: ex.user };
+  if (grace !== undefined) opts.gracePeriodSeconds = grace as number;
+  if (policy !== undefined) opts.propagationPolicy = policy;
+  const pre = body["preconditions"] as DeleteOptions["preconditions"] | undefined;
+  if (pre) opts.preconditions = pre;
+  return opts;
+}
+
+const bookmarkIntervalMs = 60_000;
+
+async function watch(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange): Promise<void> {
+  const q = ex.query;
+  const rendering = chooseRendering(header(ex, "accept"), true);
+  const filter = parseFilter(rest.info.group, rest.info.plural, q);
+  const bookmarks = queryFlag(q, "allowWatchBookmarks");
+  const timeout = q.get("timeoutSeconds");
+  const timeoutMs = timeout === null ? 30 * 60_000 : Math.max(0, Number(timeout)) * 1000;
+  const contentType = rendering.kind === "table" ? `application/json;as=Table;v=${rendering.version};g=meta.k8s.io` : "application/json";
+  let out: StreamWriter | undefined;
+  const pending: string[] = [];
+  let lastVersion = "";
+  let ended = false;
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  const encode = (type: string, obj: ApiObject) => {
+    lastVersion = obj.metadata?.resourceVersion ?? lastVersion;
+    const object = rendering.kind === "table" ? render(rest, rendering, q, [obj]) : obj;
+    return JSON.stringify({ type, object }) + "\n";
+  };
+  const sink: WatchSink = {
+    send(type, obj) {
+      if (ended) return;
+      const line = encode(type, obj);
+      if (out) out.write(line);
+      else pending.push(line);
+    },
+    end: () => finish(),
+  };
+  const cancel = await rest.watch(req.namespace, filter, q.get("resourceVersion"), sink);
+  out = ex.stream(200, contentType);
+  for (const line of pending) out.write(line);
+  pending.length = 0;
+  const sendBookmark = () => {
+    if (!bookmarks || lastVersion === "") return;
+    const object = { kind: rest.info.kind, apiVersion: rest.apiVersion, metadata: { resourceVersion: String(Math.max(Number(lastVersion), rest.cache.revision)) } };
+    out!.write(JSON.stringify({ type: "BOOKMARK", object }) + "\n");
+  };
+  lastVersion ||= String(rest.cache.revision);
+  const bookmarkTimer = setInterval(sendBookmark, bookmarkIntervalMs);
+  const timer = setTimeout(finish, timeoutMs);
+  await Promise.race([done, out.closed]);
+  ended = true;
+  clearTimeout(timer);
+  clearInterval(bookmarkTimer);
+  cancel();
+  out.end();
+}
+
+async function handleSubresource(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange, subresources: SubresourceHandlers): Promise<void> {
+  const { verb, namespace, name, subresource } = req;
+  const q = ex.query;
+  const sub = rest.info.subresources.find((s) => s.name === subresource);
+  if (sub === undefined || name === "") throw notFound(rest.target(name));
+  const opts = { dryRun: dryRun(q), fieldManager: q.get("fieldManager") ?? undefined, user: ex.user };
+  const handler = subresources[`${rest.info.group}/${rest.info.plural}/${subresource}`];
+  if (handler) return handler(rest, req, ex);
+  if (subresource === "status") {
+    switch (verb) {
+      case "get":
+        return ex.reply(200, await rest.get(namespace, name, q.get("resourceVersion")));
+      case "update":
+        return ex.reply(200, await rest.updateStatus(namespace, name, await readObject(ex), opts));
+      case "patch":
+        return patch(rest, req, ex, "status");
+      default:
+        throw methodNotAllowed();
+    }
+  }
+  throw methodNotAllowed();
+}
+

@@ -1,0 +1,51 @@
+// Finds the REST handler of a resource: one ResourceRest per served
+// group/version/resource, one watch cache per stored resource, both made on
+// first use so an idle server holds no cache it never served.
+import type { ResourceInfo, ResourceRegistry } from "../../api/registry.ts";
+import type { Store } from "../../storage/store.ts";
+import type { Admission } from "../admission/admission.ts";
+import { ResourceRest } from "../rest/resource-rest.ts";
+import { WatchCache } from "../watch-cache.ts";
+import { resourcePrefix } from "../keys.ts";
+import { strategyFor } from "./strategies.ts";
+
+export class Registry {
+  private readonly rests = new Map<string, ResourceRest>();
+  private readonly caches = new Map<string, WatchCache>();
+  private admission: Admission | undefined;
+
+  constructor(
+    readonly resources: ResourceRegistry,
+    private readonly store: Store,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Set once at start-up: admission plugins look objects up through this registry. */
+  useAdmission(admission: Admission): void {
+    this.admission = admission;
+  }
+
+  rest(group: string, version: string, plural: string): ResourceRest | undefined {
+    const id = `${group}/${version}/${plural}`;
+    const existing = this.rests.get(id);
+    if (existing) return existing;
+    const info = this.resources.byResource(group, version, plural);
+    if (info === undefined || info.verbs.length === 0 || !info.verbs.some((v) => v === "get" || v === "list")) return undefined;
+    const rest = new ResourceRest(info, this.store, this.cache(info), strategyFor(info), this.admission!);
+    this.rests.set(id, rest);
+    return rest;
+  }
+
+  /** The watch cache of a stored resource, started on first use. */
+  cache(info: ResourceInfo): WatchCache {
+    let cache = this.caches.get(info.storage);
+    if (cache === undefined) {
+      cache = new WatchCache(this.store, resourcePrefix(info.storage));
+      this.caches.set(info.storage, cache);
+      cache.start(this.signal).catch((e) => {
+        console.error(`watch cache ${info.storage} stopped: ${e instanceof Error ? e.message : String(e)}`);
+      });
+    }
+    return cache;
+  }
+}

@@ -1,0 +1,267 @@
+// The API server: one TLS listener that speaks HTTP/2 or HTTP/1.1 (chosen by
+// ALPN), authenticates, and routes to discovery, OpenAPI or the resources.
+import http from "node:http";
+import http2 from "node:http2";
+import tls from "node:tls";
+import type { TLSSocket } from "node:tls";
+import type { Duplex } from "node:stream";
+import type { ResourceRegistry } from "../api/registry.ts";
+import type { Store } from "../storage/store.ts";
+import type { UserInfo } from "./admission/admission.ts";
+import { admissionChain } from "./admission/admission.ts";
+import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
+import type { Authenticator } from "./authn.ts";
+import { handleResource, type HttpExchange, type StreamWriter } from "./handler.ts";
+import { parseRequestInfo } from "./request-info.ts";
+import { Registry } from "./registry/lookup.ts";
+import { ApiError, statusObject, toStatus, type StatusTarget } from "./status.ts";
+import { maxBodyBytes, wantsAggregatedDiscovery } from "./negotiation.ts";
+import { aggregatedContentType, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
+import { subresourceHandlers } from "./subresources.ts";
+import { OpenApi } from "./openapi/index.ts";
+
+export const serverVersion = {
+  major: "1",
+  minor: "32",
+  gitVersion: "v1.32.4+skiff",
+  gitCommit: "0000000000000000000000000000000000000000",
+  gitTreeState: "clean",
+  buildDate: "2026-11-22T00:00:00Z",
+  goVersion: `node${process.versions.node}`,
+  compiler: "node",
+  platform: `${process.platform}/${process.arch === "x64" ? "amd64" : process.arch}`,
+};
+
+export interface ApiServerOptions {
+  bindAddress: string;
+  port: number;
+  tls: { cert: string; key: string; ca: string };
+  store: Store;
+  resources: ResourceRegistry;
+  authenticator: Authenticator;
+  /** The address clients are told to use (discovery's serverAddressByClientCIDRs). */
+  advertiseAddress?: string;
+}
+
+type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
+type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+const publicPaths = new Set(["/version", "/healthz", "/livez", "/readyz"]);
+
+export class ApiServer {
+  readonly registry: Registry;
+  private readonly openapi: OpenApi;
+  private readonly abort = new AbortController();
+  private listener: tls.Server | undefined;
+  private readyResolve!: (port: number) => void;
+  private readyReject!: (e: unknown) => void;
+  /** Resolves with the bound port once the server accepts connections. */
+  readonly ready: Promise<number> = new Promise((resolve, reject) => {
+    this.readyResolve = resolve;
+    this.readyReject = reject;
+  });
+
+  constructor(private readonly options: ApiServerOptions) {
+    this.registry = new Registry(options.resources, options.store, this.abort.signal);
+    this.registry.useAdmission(
+      admissionChain([
+        namespaceLifecycle({
+          phase: async (name) => {
+            const rest = this.registry.rest("", "v1", "namespaces")!;
+            try {
+              const ns = await rest.get("", name, null);
+              return (ns.status as { phase?: "Active" | "Terminating" } | undefined)?.phase ?? "Active";
+            } catch (e) {
+              if (e instanceof ApiError && e.reason === "NotFound") return undefined;
+              throw e;
+            }
+          },
+        }),
+      ]),
+    );
+    this.openapi = new OpenApi(options.resources);
+  }
+
+  /** Serves until signal aborts; resolves once every connection is closed. */
+  async start(signal: AbortSignal): Promise<void> {
+    const h2 = http2.createServer({}, (req, res) => void this.handle(req, res));
+    const h1 = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => void this.handle(req, res));
+    h1.on("upgrade", (_req: http.IncomingMessage, socket: Duplex) => {
+      // Streaming upgrades (exec, attach, port-forward) come with the kubelet; refuse cleanly for now.
+      socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    this.handlers = subresourceHandlers(this.registry);
+    const sockets = new Set<TLSSocket>();
+    const listener = tls.createServer(
+      {
+        cert: this.options.tls.cert,
+        key: this.options.tls.key,
+        ca: this.options.tls.ca,
+        requestCert: true,
+        rejectUnauthorized: false,
+        ALPNProtocols: ["h2", "http/1.1"],
+      },
+      (socket) => {
+        sockets.add(socket);
+        socket.on("close", () => sockets.delete(socket));
+        socket.on("error", () => {});
+        if (socket.alpnProtocol === "h2") h2.emit("connection", socket);
+        else h1.emit("connection", socket);
+      },
+    );
+    this.listener = listener;
+    listener.on("tlsClientError", () => {});
+    await new Promise<void>((resolve, reject) => {
+      listener.once("error", reject);
+      listener.listen(this.options.port, this.options.bindAddress, () => {
+        listener.off("error", reject);
+        resolve();
+      });
+    }).catch((e) => {
+      this.readyReject(e);
+      throw e;
+    });
+    const address = listener.address();
+    this.readyResolve(typeof address === "object" && address ? address.port : this.options.port);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        this.abort.abort();
+        listener.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      };
+      if (signal.aborted) stop();
+      else signal.addEventListener("abort", stop, { once: true });
+    });
+  }
+
+  private handlers: ReturnType<typeof subresourceHandlers> = {};
+
+  private async handle(req: AnyRequest, res: AnyResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "https://localhost");
+    const method = req.method ?? "GET";
+    let target: StatusTarget | undefined;
+    const reply = (status: number, body: unknown, contentType = "application/json") => {
+      if (res.headersSent) return;
+      const text = typeof body === "string" ? body : JSON.stringify(body);
+      res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
+      res.end(text);
+    };
+    try {
+      const socket = req.socket as TLSSocket | undefined;
+      const user = this.options.authenticator.authenticate(socket, header(req, "authorization"));
+      if (user === undefined && !publicPaths.has(url.pathname)) {
+        return reply(401, statusObject(401, "Unauthorized", "Unauthorized"));
+      }
+      const info = parseRequestInfo(method, url.pathname, url.searchParams);
+      if (info.kind === "nonResource") return await this.nonResource(method, url, req, reply);
+      const rest = this.registry.rest(info.group, info.version, info.resource);
+      if (rest === undefined) {
+        return reply(404, statusObject(404, "NotFound", "the server could not find the requested resource"));
+      }
+      target = rest.target(info.name);
+      const allowed = info.subresource !== "" || rest.info.verbs.includes(info.verb);
+      if (!allowed) throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+      await handleResource(rest, info, exchange(req, res, url, user ?? anonymous, reply), this.handlers);
+    } catch (e) {
+      const status = toStatus(e, target);
+      if (status.code === 500) console.error(`${method} ${url.pathname}: ${e instanceof Error ? e.stack : String(e)}`);
+      if (!res.headersSent) reply(status.code ?? 500, status);
+      else res.end();
+    }
+  }
+
+  private async nonResource(method: string, url: URL, req: AnyRequest, reply: (s: number, b: unknown, ct?: string) => void): Promise<void> {
+    const path = url.pathname.replace(/\/+$/, "") || "/";
+    if (method !== "GET" && method !== "HEAD") throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    const accept = header(req, "accept");
+    switch (path) {
+      case "/version":
+        return reply(200, serverVersion);
+      case "/healthz":
+      case "/livez":
+      case "/readyz":
+        return reply(200, "ok", "text/plain; charset=utf-8");
+      case "/api":
+        if (wantsAggregatedDiscovery(accept)) return reply(200, aggregatedDiscovery(this.options.resources, true), aggregatedContentType);
+        return reply(200, apiVersions(this.options.advertiseAddress ?? `${this.options.bindAddress}:${this.options.port}`));
+      case "/apis":
+        if (wantsAggregatedDiscovery(accept)) return reply(200, aggregatedDiscovery(this.options.resources, false), aggregatedContentType);
+        return reply(200, apiGroupList(this.options.resources));
+    }
+    const parts = path.split("/").filter(Boolean);
+    if (parts[0] === "api" && parts.length === 2) {
+      const list = apiResourceList(this.options.resources, "", parts[1]!);
+      if (list) return reply(200, list);
+    }
+    if (parts[0] === "apis" && parts.length === 2) {
+      const group = apiGroupList(this.options.resources).groups.find((g) => g.name === parts[1]);
+      if (group) return reply(200, { kind: "APIGroup", apiVersion: "v1", ...group });
+    }
+    if (parts[0] === "apis" && parts.length === 3) {
+      const list = apiResourceList(this.options.resources, parts[1]!, parts[2]!);
+      if (list) return reply(200, list);
+    }
+    if (parts[0] === "openapi") {
+      const doc = this.openapi.serve(path);
+      if (doc !== undefined) return reply(200, doc.body, doc.contentType);
+    }
+    return reply(404, statusObject(404, "NotFound", "the server could not find the requested resource"));
+  }
+}
+
+const anonymous: UserInfo = { name: "system:anonymous", groups: ["system:unauthenticated"] };
+
+function header(req: AnyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function exchange(req: AnyRequest, res: AnyResponse, url: URL, user: UserInfo, reply: HttpExchange["reply"]): HttpExchange {
+  let body: Promise<Buffer> | undefined;
+  return {
+    method: req.method ?? "GET",
+    headers: req.headers,
+    query: url.searchParams,
+    user,
+    reply,
+    body() {
+      body ??= readBody(req);
+      return body;
+    },
+    stream(status, contentType): StreamWriter {
+      const headers: Record<string, string> = { "Content-Type": contentType, "Cache-Control": "no-cache, private" };
+      if (req.httpVersionMajor < 2) headers["Transfer-Encoding"] = "chunked";
+      res.writeHead(status, headers);
+      // Send headers now: watchers wait for them before any event arrives.
+      (res as http.ServerResponse).flushHeaders?.();
+      const closed = new Promise<void>((resolve) => {
+        res.on("close", () => resolve());
+        req.on("close", () => resolve());
+      });
+      return {
+        write: (chunk) => void res.write(chunk),
+        end: () => res.end(),
+        closed,
+      };
+    },
+  };
+}
+
+function readBody(req: AnyRequest): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > maxBodyBytes) {
+        reject(new ApiError(413, "RequestEntityTooLarge", `the request entity is too large: limit is ${maxBodyBytes}`));
+        req.removeAllListeners("data");
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
