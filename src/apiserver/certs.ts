@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile, access } from "node:fs/promises";
 import { join } from "node:path";
 import { isIP } from "node:net";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as never);
 
 const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 const tenYearsMs = 10 * 365 * 24 * 3600 * 1000;
@@ -43,14 +43,14 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function keyToPem(key: CryptoKey): Promise<string> {
-  const der = await webcrypto.subtle.exportKey("pkcs8", key as unknown as webcrypto.CryptoKey);
+async function keyToPem(key: webcrypto.CryptoKey): Promise<string> {
+  const der = await webcrypto.subtle.exportKey("pkcs8", key);
   return x509.PemConverter.encode(der, "PRIVATE KEY");
 }
 
-async function importKey(pem: string): Promise<CryptoKey> {
+async function importKey(pem: string): Promise<webcrypto.CryptoKey> {
   const der = x509.PemConverter.decodeFirst(pem);
-  return (await webcrypto.subtle.importKey("pkcs8", der, algorithm, true, ["sign"])) as unknown as CryptoKey;
+  return (await webcrypto.subtle.importKey("pkcs8", der, algorithm, true, ["sign"]));
 }
 
 function serial(): string {
@@ -59,10 +59,10 @@ function serial(): string {
 
 async function issue(
   subject: string,
-  issuer: { cert: x509.X509Certificate; key: CryptoKey },
+  issuer: { cert: x509.X509Certificate; key: webcrypto.CryptoKey },
   extensions: x509.Extension[],
 ): Promise<KeyPairPem> {
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject,
@@ -87,7 +87,7 @@ export async function issueClientCert(ca: KeyPairPem, user: string, groups: stri
 }
 
 async function createPki(serverNames: string[]): Promise<ClusterPki> {
-  const caKeys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+  const caKeys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=skiff-ca@${Math.floor(Date.now() / 1000)}`,

@@ -11,7 +11,7 @@ import { namespacePrefix, objectKey } from "../keys.ts";
 import { ApiError, alreadyExists, badRequest, conflict, notFound, staleObjectMessage, type StatusTarget } from "../status.ts";
 import { deepCopy, deepEqual, fillCreateMeta, keepSystemMeta, meta, specOf, timestamp } from "./object-meta.ts";
 import type { ObjectFilter } from "./filter.ts";
-import { encodeContinue } from "../../storage/continue-token.ts";
+import { encodeContinueToken } from "../../storage/continue-token.ts";
 import { applyDefaults } from "../../api/defaults/index.ts";
 import { checkObject, checkObjectUpdate } from "./validate.ts";
 
@@ -98,28 +98,30 @@ export class ResourceRest {
     const prefix = namespacePrefix(this.cache.prefix, this.info.namespaced ? namespace : "");
     if (opts.continue) {
       // Later pages are read from the store at the first page's revision: a consistent snapshot.
-      const page = await this.store.list<ApiObject>({ prefix: this.cache.prefix, continue: opts.continue, limit: opts.limit });
-      const items = page.items.filter((o) => o.metadata && keyInside(this.key(o.metadata.namespace ?? "", o.metadata.name ?? ""), prefix) && filter.matches(o));
-      return { items: items.map((o) => this.present(o)), resourceVersion: String(page.revision), continue: page.continue, remainingItemCount: page.remainingItemCount };
+      const page = await this.store.list<ApiObject>({ prefix, continue: opts.continue, limit: opts.limit });
+      const result: ListResult = { items: page.items.filter((o) => filter.matches(o)).map((o) => this.present(o)), resourceVersion: String(page.revision) };
+      if (page.continue !== undefined) result.continue = page.continue;
+      if (page.remainingItemCount !== undefined && filter.isEmpty()) result.remainingItemCount = page.remainingItemCount;
+      return result;
     }
     if (opts.resourceVersion !== "0") await this.cache.sync();
     else await this.cache.ready;
     const listed = this.cache.list(prefix);
     const items: ApiObject[] = [];
-    let next: string | undefined;
+    let lastKey = "";
     let remaining = 0;
     for (const { key, object } of listed.items) {
       if (!filter.matches(object as ApiObject)) continue;
       if (opts.limit && items.length >= opts.limit) {
-        if (next === undefined) next = encodeContinue({ revision: listed.revision, startKey: key });
         remaining++;
         continue;
       }
       items.push(this.present(object as ApiObject));
+      lastKey = key;
     }
     const result: ListResult = { items, resourceVersion: String(listed.revision) };
-    if (next !== undefined) {
-      result.continue = next;
+    if (remaining > 0) {
+      result.continue = encodeContinueToken(prefix, listed.revision, lastKey);
       if (filter.isEmpty()) result.remainingItemCount = remaining;
     }
     return result;

@@ -3,6 +3,7 @@
 import type { ContainerStatus, Pod, PodCondition } from "kubernetes-types/core/v1";
 import { ageColumn, column, definePrinter, nameColumn, wide } from "./printer.ts";
 import type { TableRowCondition } from "./table.ts";
+import { humanDuration } from "./human-duration.ts";
 import { parseTimestamp, since } from "./timestamps.ts";
 
 /** The status reason the node lifecycle controller gives pods of an unreachable node. */
@@ -111,7 +112,7 @@ function summarize(pod: Pod): Summary {
 
 function restartsCell(restarts: RestartTally, now: Date): string {
   if (restarts.count === 0 || !restarts.last) return String(restarts.count);
-  return `${restarts.count} (${since(restarts.last.toISOString(), now)} ago)`;
+  return `${restarts.count} (${humanDuration(now.getTime() - restarts.last.getTime())} ago)`;
 }
 
 function readinessGatesCell(pod: Pod): string {

@@ -1,0 +1,42 @@
+// What exists from the first start: the system namespaces and the
+// `kubernetes` Service in default. Idempotent: present objects are kept.
+import type { Registry } from "./registry/lookup.ts";
+import type { ApiObject } from "./registry/strategy.ts";
+import { ApiError } from "./status.ts";
+import type { UserInfo } from "./admission/admission.ts";
+
+const system: UserInfo = { name: "system:apiserver", groups: ["system:masters"] };
+
+export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** The first address of the service CIDR belongs to the `kubernetes` Service. */
+export const kubernetesServiceIP = "10.43.0.1";
+
+async function ensure(registry: Registry, plural: string, namespace: string, obj: ApiObject): Promise<void> {
+  const rest = registry.rest("", "v1", plural)!;
+  try {
+    await rest.create(namespace, obj, { dryRun: false, user: system });
+  } catch (e) {
+    if (!(e instanceof ApiError && e.reason === "AlreadyExists")) throw e;
+  }
+}
+
+export async function bootstrap(registry: Registry, apiServerAddress: { ip: string; port: number }): Promise<void> {
+  for (const name of systemNamespaces) {
+    await ensure(registry, "namespaces", "", { metadata: { name } });
+  }
+  await ensure(registry, "services", "default", {
+    metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } },
+    spec: {
+      type: "ClusterIP",
+      clusterIP: kubernetesServiceIP,
+      clusterIPs: [kubernetesServiceIP],
+      ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: apiServerAddress.port }],
+      sessionAffinity: "None",
+    },
+  });
+  await ensure(registry, "endpoints", "default", {
+    metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
+    subsets: [{ addresses: [{ ip: apiServerAddress.ip }], ports: [{ name: "https", port: apiServerAddress.port, protocol: "TCP" }] }],
+  });
+}

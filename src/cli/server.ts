@@ -1,0 +1,80 @@
+// `skiff server`: the control plane on one machine.
+import { access, constants, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { hostname } from "node:os";
+import { parseFlags, usage, UsageError } from "./flags.ts";
+import { defaultDataDir } from "./data-dir.ts";
+import { ensurePki } from "../apiserver/certs.ts";
+import { ApiServer } from "../apiserver/server.ts";
+import { authenticator, loadTokenFile } from "../apiserver/authn.ts";
+import { bootstrap, kubernetesServiceIP } from "../apiserver/bootstrap.ts";
+import { adminKubeconfig } from "../apiserver/kubeconfig.ts";
+import { ResourceRegistry, builtinResources } from "../api/registry.ts";
+import { openStore } from "../storage/open.ts";
+
+const spec = {
+  "data-dir": { type: "string", default: defaultDataDir(), help: "where state, certificates and the kubeconfig live" },
+  "bind-address": { type: "string", default: "127.0.0.1", help: "address the API server listens on" },
+  port: { type: "number", default: 6443, help: "HTTPS port of the API server" },
+  "datastore-endpoint": { type: "string", help: "etcd endpoints (http://127.0.0.1:2379,...); default: embedded SQLite" },
+  "token-auth-file": { type: "string", help: "static bearer tokens: token,user,uid,\"group1,group2\" per line" },
+  "disable-agent": { type: "boolean", help: "do not run a local node agent" },
+  help: { type: "boolean", help: "show this help" },
+} as const;
+
+export async function serverCommand(argv: string[]): Promise<number> {
+  const flags = parseFlags(spec, argv);
+  if (flags.help) {
+    console.log(`usage: skiff server [flags]\n${usage(spec)}`);
+    return 0;
+  }
+  const dataDir = flags["data-dir"]!;
+  const bindAddress = flags["bind-address"]!;
+  const port = flags.port;
+  if (port < 0 || port > 65535) throw new UsageError(`--port ${port}: out of range`);
+
+  const serverDir = join(dataDir, "server");
+  try {
+    await mkdir(serverDir, { recursive: true, mode: 0o700 });
+    await access(serverDir, constants.W_OK);
+  } catch (e) {
+    throw new Error(`data dir ${dataDir} is not writable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const advertise = bindAddress === "0.0.0.0" || bindAddress === "::" ? "127.0.0.1" : bindAddress;
+  const pki = await ensurePki({
+    dir: join(serverDir, "tls"),
+    serverNames: [...new Set(["127.0.0.1", "localhost", advertise, hostname(), kubernetesServiceIP, "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"])],
+  });
+  const store = await openStore(flags["datastore-endpoint"], join(serverDir, "db"));
+  const controller = new AbortController();
+  const server = new ApiServer({
+    bindAddress,
+    port,
+    tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert },
+    store,
+    resources: new ResourceRegistry(builtinResources),
+    authenticator: authenticator(await loadTokenFile(flags["token-auth-file"])),
+    advertiseAddress: `${advertise}:${port}`,
+  });
+  const stopped = server.start(controller.signal);
+  let boundPort: number;
+  try {
+    boundPort = await server.ready;
+  } catch (e) {
+    await store.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`cannot listen on ${bindAddress}:${port}: ${code === "EADDRINUSE" ? "address already in use" : (e as Error).message}`);
+  }
+  await bootstrap(server.registry, { ip: advertise, port: boundPort });
+  const kubeconfigPath = join(dataDir, "kubeconfig.yaml");
+  await writeFile(kubeconfigPath, adminKubeconfig(`https://${advertise.includes(":") ? `[${advertise}]` : advertise}:${boundPort}`, pki.ca.cert, pki.admin), { mode: 0o600 });
+  console.log(`skiff: API server listening on https://${bindAddress}:${boundPort} (store: ${store.backend})`);
+  console.log(`skiff: KUBECONFIG=${kubeconfigPath} kubectl get nodes`);
+  const stop = () => controller.abort();
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  await stopped;
+  await store.close();
+  console.log("skiff: stopped");
+  return 0;
+}
