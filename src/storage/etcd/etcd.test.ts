@@ -1,0 +1,122 @@
+// The etcd store against real etcd 3.4 members on loopback: the shared
+// conformance suite on one member, and fail-over on a three-member cluster.
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { startEtcd } from "../../../test/support/etcd.ts";
+import type { EtcdCluster } from "../../../test/support/etcd.ts";
+import { runConformance } from "../conformance/conformance.ts";
+import type { TestObject } from "../conformance/fixtures.ts";
+import { collectWatch, revisionOf, testObject } from "../conformance/fixtures.ts";
+import type { Store } from "../store.ts";
+import { isStoreError } from "../store.ts";
+import { openEtcdStore } from "./etcd-store.ts";
+
+let single: Promise<EtcdCluster> | undefined;
+after(async () => {
+  await (await single)?.stop();
+});
+
+let caseNumber = 0;
+// One member serves every case; each case gets its own key prefix, so it
+// starts with no keys (etcd's revision is shared, which the contract allows).
+runConformance("etcd", async () => {
+  single ??= startEtcd();
+  const { endpoints } = await single;
+  caseNumber += 1;
+  const options = { endpoints, prefix: `/conformance-${caseNumber}` };
+  return {
+    open: () => openEtcdStore(options),
+    reopen: () => openEtcdStore(options),
+    childOpener: () => ({
+      module: fileURLToPath(new URL("./etcd-store.ts", import.meta.url)),
+      exportName: "openEtcdStore",
+      argument: options,
+    }),
+  };
+});
+
+describe("etcd store against a stopped cluster", () => {
+  test("opening fails Unavailable, naming the endpoints", async () => {
+    const cluster = await startEtcd();
+    const endpoints = cluster.endpoints;
+    await cluster.stop();
+    await assert.rejects(openEtcdStore({ endpoints, dialTimeoutMs: 1_000 }), (error: unknown) => {
+      assert.ok(isStoreError(error, "Unavailable"), String(error));
+      assert.match(error.message, new RegExp(endpoints[0]!.replace(/[.:/]/g, "\\$&")));
+      return true;
+    });
+  });
+});
+
+/** Writes `/ha/<n>` creates until `count` were acknowledged, riding out a member's death. */
+async function writeThrough(store: Store, first: number, count: number, acknowledged: Map<string, number>): Promise<void> {
+  for (let n = first; n < first + count; n++) {
+    const key = `/ha/${String(n).padStart(5, "0")}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        acknowledged.set(key, revisionOf(await store.create(key, testObject(key, { n: String(n) }))));
+        break;
+      } catch (error) {
+        // An Unavailable create may still have been applied: then it is there now.
+        if (isStoreError(error, "AlreadyExists")) {
+          acknowledged.set(key, revisionOf(await store.get(key)));
+          break;
+        }
+        if (!isStoreError(error, "Unavailable") || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+}
+
+describe("etcd store on a three-member cluster", () => {
+  test("writes and a running watch continue when the leader is killed", { timeout: 120_000 }, async () => {
+    const cluster = await startEtcd({ members: 3 });
+    try {
+      const leader = await cluster.leaderIndex();
+      // The leader first in the list: the store talks to it until it dies.
+      const endpoints = [cluster.endpoints[leader]!, ...cluster.endpoints.filter((_, index) => index !== leader)];
+      const store = await openEtcdStore({ endpoints, prefix: "/skiff" });
+      try {
+        const from = await store.currentRevision();
+        const watcher = collectWatch<TestObject>(store, "/ha/", from);
+        const acknowledged = new Map<string, number>();
+        await writeThrough(store, 0, 50, acknowledged);
+        await cluster.members[leader]!.kill();
+        await writeThrough(store, 50, 100, acknowledged);
+        const newLeader = await cluster.leaderIndex();
+        assert.notEqual(newLeader, leader);
+
+        const last = Math.max(...acknowledged.values());
+        const events = await watcher.finish(last, 30_000);
+        const revisions = events.map((event) => event.revision);
+        assert.deepEqual(revisions, [...new Set(revisions)].sort((a, b) => a - b), "events once each, in order");
+        for (const [key, revision] of acknowledged) {
+          const event = events.find((candidate) => candidate.key === key);
+          assert.ok(event !== undefined, `the watch missed ${key}`);
+          assert.equal(event.type, "ADDED");
+          assert.equal(event.revision, revision);
+        }
+        const listed = await store.list<TestObject>({ prefix: "/ha/" });
+        assert.deepEqual(
+          listed.items.map((item) => item.metadata.name),
+          [...acknowledged.keys()].sort(),
+        );
+
+        // The killed member comes back and catches up.
+        await cluster.members[leader]!.restart();
+        const rejoined = await openEtcdStore({ endpoints: [cluster.endpoints[leader]!], prefix: "/skiff" });
+        try {
+          assert.equal((await rejoined.list({ prefix: "/ha/" })).items.length, 150);
+        } finally {
+          await rejoined.close();
+        }
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
