@@ -232,13 +232,14 @@ export const crudCases: ConformanceCase[] = [
       const pending = iterator.next();
       await store.close();
       // An open watch ends (or fails Unavailable) when its store closes.
+      let timer: NodeJS.Timeout | undefined;
       const outcome = await Promise.race([
         pending.then(
           (result) => (result.done ? "ended" : "event"),
           (error: unknown) => (isStoreError(error, "Unavailable") ? "unavailable" : `failed: ${String(error)}`),
         ),
-        new Promise<string>((resolve) => setTimeout(() => resolve("still open"), 5_000)),
-      ]);
+        new Promise<string>((resolve) => (timer = setTimeout(() => resolve("still open"), 5_000))),
+      ]).finally(() => clearTimeout(timer));
       assert.ok(outcome === "ended" || outcome === "unavailable", `open watch after close: ${outcome}`);
       await expectStoreError(store.get("/closed/a"), "Unavailable", "get");
       await expectStoreError(store.list({ prefix: "/closed/" }), "Unavailable", "list");
