@@ -279,11 +279,7 @@ function deleteFromPrimitiveList(original: JsonObject, name: string, value: Json
     throw invalid(path, `$deleteFromPrimitiveList/${name} applies only to lists of primitives`);
   }
   const doomed = new Set(value.map(canonicalJson));
-  setMember(
-    original,
-    name,
-    current.filter((item) => !doomed.has(canonicalJson(item))),
-  );
+  setMember(original, name, current.filter((item) => !doomed.has(canonicalJson(item))));
 }
 
 function directiveTarget(key: string, directive: string, format: string, path: string): string {
