@@ -303,3 +303,13 @@ describe("exactMatchValue", () => {
     });
   }
 });
+
+test("fromRequirements sorts by key and matches like a parsed selector", () => {
+  const selector = LabelSelector.fromRequirements([
+    { key: "tier", operator: "=", values: ["front"] },
+    { key: "app", operator: "=", values: ["web"] },
+  ]);
+  assert.equal(selector.toString(), "app=web,tier=front");
+  assert.equal(selector.matches({ app: "web", tier: "front", extra: "x" }), true);
+  assert.equal(selector.matches({ app: "web" }), false);
+});

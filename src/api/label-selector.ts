@@ -41,6 +41,8 @@ export class LabelSelector {
     return LabelSelector.#nothing;
   }
 
+  // Takes requirements as given, without validation (like upstream's
+  // SelectorFromSet for a Service's selector map).
   static fromRequirements(requirements: readonly LabelRequirement[]): LabelSelector {
     const sorted = [...requirements].sort((left, right) => compareStrings(left.key, right.key));
     return new LabelSelector(sorted, false);
@@ -120,18 +122,6 @@ function parseInt64(value: string): bigint | undefined {
   return parsed < INT64_MIN || parsed > INT64_MAX ? undefined : parsed;
 }
 
-const OPERATOR_TEXT: Readonly<Record<LabelOperator, string>> = {
-  "=": "=",
-  "==": "==",
-  "!=": "!=",
-  in: " in ",
-  notin: " notin ",
-  gt: ">",
-  lt: "<",
-  exists: "",
-  "!": "",
-};
-
 function requirementText(requirement: LabelRequirement): string {
   const { key, operator, values } = requirement;
   switch (operator) {
@@ -141,9 +131,15 @@ function requirementText(requirement: LabelRequirement): string {
       return `!${key}`;
     case "in":
     case "notin":
-      return `${key}${OPERATOR_TEXT[operator]}(${sortedValuesText(values)})`;
-    default:
-      return `${key}${OPERATOR_TEXT[operator]}${sortedValuesText(values)}`;
+      return `${key} ${operator} (${sortedValuesText(values)})`;
+    case "gt":
+      return `${key}>${sortedValuesText(values)}`;
+    case "lt":
+      return `${key}<${sortedValuesText(values)}`;
+    case "=":
+    case "==":
+    case "!=":
+      return `${key}${operator}${sortedValuesText(values)}`;
   }
 }
 
