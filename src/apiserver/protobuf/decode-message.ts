@@ -2,7 +2,6 @@
 // print for it: the Go struct's json tags decide which absent or zero fields
 // appear (as zero, null, or not at all), because that is what a JSON client
 // of upstream sees after a protobuf write.
-import { formatGoDuration } from "./go-duration.ts";
 import { formatRfc3339, goZeroTimeSeconds } from "./go-time.ts";
 import type { JsonObject, JsonValue } from "./json-value.ts";
 import { isMessageName, isWellKnownType } from "./message-schema.ts";
@@ -80,20 +79,14 @@ function decodeSingular(type: FieldType, occurrences: readonly WireValue[], path
 
 /** One occurrence of a repeated field: a packed run of numbers yields several elements. */
 function decodeRepeatedOccurrence(type: FieldType, occurrence: WireValue, path: string): JsonValue[] {
-  const packable = type === "bool" || type === "int32" || type === "int64" || type === "double";
+  const packable = type === "bool" || type === "int32" || type === "int64";
   if (packable && occurrence.wireType === "lengthDelimited") {
     return [...readPacked(type, occurrence.value, path)];
   }
   return [decodeSingular(type, [occurrence], path)];
 }
 
-function* readPacked(type: "bool" | "int32" | "int64" | "double", bytes: Uint8Array, path: string): Generator<JsonValue> {
-  if (type === "double") {
-    if (bytes.length % 8 !== 0) throw new ProtobufDecodeError(`${path}: packed doubles are not a multiple of 8 bytes`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-    for (let offset = 0; offset < bytes.length; offset += 8) yield view.getFloat64(offset, true);
-    return;
-  }
+function* readPacked(type: "bool" | "int32" | "int64", bytes: Uint8Array, path: string): Generator<JsonValue> {
   let offset = 0;
   while (offset < bytes.length) {
     const { value, next } = withPath(path, () => readVarint(bytes, offset));
@@ -128,10 +121,6 @@ function decodeScalar(type: ScalarType, wire: WireValue, path: string): JsonValu
       return Number(BigInt.asIntN(32, varint(wire, path)));
     case "int64":
       return Number(BigInt.asIntN(64, varint(wire, path)));
-    case "double": {
-      if (wire.wireType !== "fixed64") throw wireTypeError("fixed64", wire, path);
-      return new DataView(wire.value.buffer, wire.value.byteOffset, 8).getFloat64(0, true);
-    }
   }
 }
 
@@ -144,7 +133,6 @@ function scalarZero(type: ScalarType): JsonValue {
       return false;
     case "int32":
     case "int64":
-    case "double":
       return 0;
   }
 }
@@ -172,8 +160,6 @@ function decodeWellKnown(type: WellKnownType, bytes: Uint8Array, path: string): 
       if (text === undefined) throw new ProtobufDecodeError(`${path}: timestamp ${seconds}s is outside years 0001-9999`);
       return text;
     }
-    case "duration":
-      return formatGoDuration(int64Of(1));
     case "quantity":
       return stringOf(1) || "0";
     case "intOrString": {

@@ -2,7 +2,6 @@
 // marshallers do: fields in number order, non-pointer fields always (zero
 // when absent), pointers and lists only when set, map keys sorted. Following
 // Go byte for byte lets tests compare our output with real client bytes.
-import { parseGoDuration } from "./go-duration.ts";
 import { goZeroTimeSeconds, parseRfc3339 } from "./go-time.ts";
 import type { JsonValue } from "./json-value.ts";
 import { isMessageName, isWellKnownType } from "./message-schema.ts";
@@ -92,10 +91,6 @@ function writeScalar(writer: WireWriter, number: number, type: ScalarType, value
       if (present && !Number.isSafeInteger(value)) throw new ProtobufEncodeError(`${path}: expected an integer`);
       writer.varintField(number, present ? (value as number) : 0);
       return;
-    case "double":
-      if (present && typeof value !== "number") throw new ProtobufEncodeError(`${path}: expected a number`);
-      writer.doubleField(number, present ? value : 0);
-      return;
   }
 }
 
@@ -113,12 +108,6 @@ function encodeWellKnown(type: WellKnownType, value: unknown, path: string): Uin
       if (timestamp.seconds === goZeroTimeSeconds && nanos === 0) break;
       writer.varintField(1, timestamp.seconds);
       writer.varintField(2, nanos);
-      break;
-    }
-    case "duration": {
-      const nanoseconds = !present ? 0n : typeof value === "string" ? parseGoDuration(value) : undefined;
-      if (nanoseconds === undefined) throw new ProtobufEncodeError(`${path}: expected a duration such as "1h30m"`);
-      writer.varintField(1, nanoseconds);
       break;
     }
     case "quantity":

@@ -114,6 +114,11 @@ const messageNames: ReadonlyMap<string, MessageName> = new Map(
   ),
 );
 
+/** Every apiVersion and kind with a protobuf schema, besides the meta kinds every group version serves. */
+export const protobufKinds: readonly { readonly apiVersion: string; readonly kind: string }[] = groupVersions.flatMap(
+  ({ apiVersion, kinds }) => kinds.map((kind) => ({ apiVersion, kind })),
+);
+
 /** The message of a kind in an API version, or undefined when Skiff has no protobuf schema for it. */
 export function messageNameForKind(apiVersion: string, kind: string): MessageName | undefined {
   return messageNames.get(`${apiVersion}/${kind}`) ?? (metaKinds.includes(kind) ? `meta.v1.${kind}` : undefined);

@@ -3,19 +3,18 @@
 // messages come from, because a Go API server answers with the Go struct
 // marshalled to JSON, and clients expect exactly that shape.
 
-export type ScalarType = "string" | "bool" | "int32" | "int64" | "double" | "bytes";
+export type ScalarType = "string" | "bool" | "int32" | "int64" | "bytes";
 
 /**
  * Messages whose Go type marshals to JSON by hand instead of field by field:
- * time and microTime (RFC 3339 strings), duration (Go duration string),
- * quantity (string), intOrString (number or string), rawExtension and
- * fieldsV1 (embedded JSON), wrappedStringList (a message with one repeated
- * string that is a plain array in JSON, like authentication's ExtraValue).
+ * time and microTime (RFC 3339 strings), quantity (string), intOrString
+ * (number or string), rawExtension and fieldsV1 (embedded JSON), and
+ * wrappedStringList (a message with one repeated string that is a plain
+ * array in JSON, like authentication's ExtraValue).
  */
 export type WellKnownType =
   | "time"
   | "microTime"
-  | "duration"
   | "quantity"
   | "intOrString"
   | "rawExtension"
@@ -51,7 +50,6 @@ export type MessageTable = Readonly<Record<MessageName, MessageSchema>>;
 const wellKnownTypes: ReadonlySet<string> = new Set<WellKnownType>([
   "time",
   "microTime",
-  "duration",
   "quantity",
   "intOrString",
   "rawExtension",

@@ -1,7 +1,7 @@
 // Writes the protobuf wire format field by field; encode-message.ts decides
 // which fields to write and in which order.
 
-const wireTypeCode = { varint: 0n, fixed64: 1n, lengthDelimited: 2n } as const;
+const wireTypeCode = { varint: 0n, lengthDelimited: 2n } as const;
 
 const utf8 = new TextEncoder();
 
@@ -13,13 +13,6 @@ export class WireWriter {
   varintField(number: number, value: bigint | number | boolean): void {
     this.#tag(number, wireTypeCode.varint);
     this.#varint(BigInt.asUintN(64, BigInt(value)));
-  }
-
-  doubleField(number: number, value: number): void {
-    this.#tag(number, wireTypeCode.fixed64);
-    const bytes = new Uint8Array(8);
-    new DataView(bytes.buffer).setFloat64(0, value, true);
-    this.#push(bytes);
   }
 
   bytesField(number: number, value: Uint8Array): void {
