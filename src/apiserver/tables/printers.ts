@@ -35,6 +35,7 @@ import {
   controllerRevisionPrinter,
   daemonSetPrinter,
   deploymentPrinter,
+  podTemplatePrinter,
   replicaSetPrinter,
   replicationControllerPrinter,
   statefulSetPrinter,
@@ -48,6 +49,7 @@ export interface ResourceName {
 
 const printers = new Map<string, Printer>([
   ["/pods", podPrinter],
+  ["/podtemplates", podTemplatePrinter],
   ["/nodes", nodePrinter],
   ["/namespaces", namespacePrinter],
   ["/services", servicePrinter],

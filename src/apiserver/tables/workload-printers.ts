@@ -2,7 +2,7 @@
 // available counts, plus their templates' containers when wide. Absent
 // replica counts read as upstream's default of 1.
 import type { ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet } from "kubernetes-types/apps/v1";
-import type { ReplicationController } from "kubernetes-types/core/v1";
+import type { PodTemplate, ReplicationController } from "kubernetes-types/core/v1";
 import { containerCells } from "./container-cells.ts";
 import { formatLabels, formatLabelSelector, selectorText } from "./label-text.ts";
 import {
@@ -137,5 +137,19 @@ export const controllerRevisionPrinter = definePrinter<ControllerRevision>(
     controllerCell(revision),
     revision.revision,
     since(revision.metadata?.creationTimestamp, now),
+  ],
+);
+
+export const podTemplatePrinter = definePrinter<PodTemplate>(
+  [
+    nameColumn,
+    column("Containers", "string", "Names of the containers in the template."),
+    column("Images", "string", "Images of the containers in the template."),
+    column("Pod Labels", "string", "Labels of the template's pods."),
+  ],
+  (podTemplate) => [
+    podTemplate.metadata?.name ?? "",
+    ...containerCells(podTemplate.template),
+    formatLabels(podTemplate.template?.metadata?.labels),
   ],
 );
