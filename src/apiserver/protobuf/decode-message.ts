@@ -99,12 +99,15 @@ function decodeMap(valueType: FieldType, entries: readonly WireValue[], path: st
   const object: JsonObject = {};
   for (const entry of entries) {
     const fields = readMessageFields(lengthDelimited(entry, path), path);
-    const keyOccurrences = fields.get(1) ?? [];
-    const lastKey = keyOccurrences[keyOccurrences.length - 1];
-    const key = lastKey === undefined ? "" : decodeScalar("string", lastKey, path);
-    if (typeof key !== "string") throw new ProtobufDecodeError(`${path}: map key is not a string`);
-    const valueOccurrences = fields.get(2) ?? [];
-    object[key] = decodeSingular(valueType, valueOccurrences, `${path}[${JSON.stringify(key)}]`);
+    const lastKey = fields.get(1)?.at(-1);
+    const key = lastKey === undefined ? "" : utf8.decode(lengthDelimited(lastKey, path));
+    // Defined rather than assigned, so a key such as "__proto__" stays an ordinary key as it does in JSON.parse.
+    Object.defineProperty(object, key, {
+      value: decodeSingular(valueType, fields.get(2) ?? [], `${path}[${JSON.stringify(key)}]`),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return object;
 }

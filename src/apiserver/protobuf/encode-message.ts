@@ -2,6 +2,7 @@
 // marshallers do: fields in number order, non-pointer fields always (zero
 // when absent), pointers and lists only when set, map keys sorted. Following
 // Go byte for byte lets tests compare our output with real client bytes.
+// Keys the schema does not know are ignored, as Go's JSON decoding ignores them.
 import { goZeroTimeSeconds, parseRfc3339 } from "./go-time.ts";
 import type { JsonValue } from "./json-value.ts";
 import { isMessageName, isWellKnownType } from "./message-schema.ts";
@@ -25,7 +26,7 @@ export function encodeMessage(name: MessageName, value: unknown, path: string): 
       writer.bytesField(field.number, encodeMessage(field.type, object, path));
       continue;
     }
-    writeField(writer, field, object[field.jsonName], fieldPath);
+    writeField(writer, field, Object.hasOwn(object, field.jsonName) ? object[field.jsonName] : undefined, fieldPath);
   }
   return writer.finish();
 }

@@ -384,6 +384,17 @@ describe("decodeKubernetesProtobuf on unusual input", () => {
     assert.deepEqual(object["metadata"], { name: "second", namespace: "ns", creationTimestamp: null });
   });
 
+  test("keeps a map key named __proto__ as an ordinary key", () => {
+    const label = message((entry) => {
+      entry.stringField(1, "__proto__");
+      entry.stringField(2, "x");
+    });
+    const raw = message((w) => w.bytesField(1, message((metadata) => metadata.bytesField(11, label))));
+    const labels = decodeKubernetesProtobuf(envelope("v1", "ConfigMap", raw)).object["metadata"] as { labels: object };
+    assert.deepEqual(Object.keys(labels.labels), ["__proto__"]);
+    assert.equal(Object.getPrototypeOf(labels.labels), Object.prototype);
+  });
+
   const failures: { name: string; body: Uint8Array; message: RegExp }[] = [
     { name: "JSON instead of protobuf", body: Buffer.from('{"kind":"Pod"}'), message: /does not start with/ },
     { name: "an empty body", body: new Uint8Array(0), message: /does not start with/ },
