@@ -51,7 +51,7 @@ function includeObject(q: URLSearchParams): IncludeObject {
 
 function render(rest: ResourceRest, rendering: Rendering, q: URLSearchParams, objects: ApiObject[], listMeta?: { resourceVersion?: string; continue?: string; remainingItemCount?: number }) {
   const table = toTable({ group: rest.info.group, plural: rest.info.plural }, objects, { includeObject: includeObject(q), now: new Date(), listMeta });
-  if (rendering.kind === "table" && rendering.version === "v1beta1") table.apiVersion = "meta.k8s.io/v1beta1";
+  if (rendering.kind === "table" && rendering.version === "v1beta1") (table as { apiVersion: string }).apiVersion = "meta.k8s.io/v1beta1";
   return table;
 }
 

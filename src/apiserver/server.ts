@@ -239,7 +239,7 @@ function exchange(req: AnyRequest, res: AnyResponse, url: URL, user: UserInfo, r
         req.on("close", () => resolve());
       });
       return {
-        write: (chunk) => void res.write(chunk),
+        write: (chunk) => void (res as http.ServerResponse).write(chunk),
         end: () => res.end(),
         closed,
       };

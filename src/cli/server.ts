@@ -61,6 +61,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
   try {
     boundPort = await server.ready;
   } catch (e) {
+    await stopped.catch(() => {});
     await store.close();
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`cannot listen on ${bindAddress}:${port}: ${code === "EADDRINUSE" ? "address already in use" : (e as Error).message}`);

@@ -10,8 +10,8 @@ export type Revision = number;
 
 /** The part of an object the store reads: uid (for preconditions) and resourceVersion (it writes). */
 export interface StoredObject {
-  metadata?: { uid?: string; resourceVersion?: string; [field: string]: unknown };
-  [field: string]: unknown;
+  // No index signatures: typed objects (kubernetes-types' Pod, ...) must fit without casts.
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
 }
 
 export type StoreErrorReason =

@@ -5,20 +5,24 @@ import type { ResourceInfo, ResourceRegistry } from "../../api/registry.ts";
 import type { Store } from "../../storage/store.ts";
 import type { Admission } from "../admission/admission.ts";
 import { ResourceRest } from "../rest/resource-rest.ts";
-import { WatchCache } from "../watch-cache.ts";
-import { resourcePrefix } from "../keys.ts";
+import { StoreFeed, type WatchCache } from "../watch-cache.ts";
 import { strategyFor } from "./strategies.ts";
 
 export class Registry {
   private readonly rests = new Map<string, ResourceRest>();
-  private readonly caches = new Map<string, WatchCache>();
   private admission: Admission | undefined;
+  readonly feed: StoreFeed;
 
   constructor(
     readonly resources: ResourceRegistry,
     private readonly store: Store,
-    private readonly signal: AbortSignal,
-  ) {}
+    signal: AbortSignal,
+  ) {
+    this.feed = new StoreFeed(store);
+    this.feed.start(signal).catch((e) => {
+      console.error(`store feed stopped: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  }
 
   /** Set once at start-up: admission plugins look objects up through this registry. */
   useAdmission(admission: Admission): void {
@@ -36,16 +40,8 @@ export class Registry {
     return rest;
   }
 
-  /** The watch cache of a stored resource, started on first use. */
+  /** The watch cache of a stored resource. */
   cache(info: ResourceInfo): WatchCache {
-    let cache = this.caches.get(info.storage);
-    if (cache === undefined) {
-      cache = new WatchCache(this.store, resourcePrefix(info.storage));
-      this.caches.set(info.storage, cache);
-      cache.start(this.signal).catch((e) => {
-        console.error(`watch cache ${info.storage} stopped: ${e instanceof Error ? e.message : String(e)}`);
-      });
-    }
-    return cache;
+    return this.feed.cache(info.storage);
   }
 }

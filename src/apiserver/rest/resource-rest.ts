@@ -78,7 +78,7 @@ export class ResourceRest {
 
   async get(namespace: string, name: string, resourceVersion: string | null): Promise<ApiObject> {
     if (resourceVersion !== "0") await this.cache.sync();
-    else await this.cache.ready;
+    else await this.cache.ready();
     const obj = this.cache.get(this.key(namespace, name)) as ApiObject | undefined;
     if (obj === undefined) throw notFound(this.target(name));
     return this.present(obj);
@@ -105,7 +105,7 @@ export class ResourceRest {
       return result;
     }
     if (opts.resourceVersion !== "0") await this.cache.sync();
-    else await this.cache.ready;
+    else await this.cache.ready();
     const listed = this.cache.list(prefix);
     const items: ApiObject[] = [];
     let lastKey = "";
@@ -132,7 +132,7 @@ export class ResourceRest {
    * ADDED; a number replays what happened after it. Returns a cancel function.
    */
   async watch(namespace: string, filter: ObjectFilter, resourceVersion: string | null, sink: WatchSink): Promise<() => void> {
-    await this.cache.ready;
+    await this.cache.ready();
     const prefix = namespacePrefix(this.cache.prefix, this.info.namespaced ? namespace : "");
     const deliver = (e: CacheEvent) => {
       if (!keyInside(e.key, prefix)) return;
