@@ -40,6 +40,8 @@ interface HubState {
   readonly replayWindow: number;
   readonly maxQueued: number;
   detach(subscription: Subscription): void;
+  /** Calls `subscription.abort()` when `signal` aborts. */
+  listenForAbort(signal: AbortSignal, subscription: Subscription): void;
 }
 
 const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
@@ -64,19 +66,18 @@ class Subscription implements AsyncIterableIterator<AnyEvent> {
   private failure: Error | undefined;
   private finished = false;
   private waiters: { resolve(result: IteratorResult<AnyEvent>): void; reject(error: unknown): void }[] = [];
-  private readonly onAbort = () => this.finish();
 
   constructor(
     private readonly hub: HubState,
     readonly prefix: string,
     fromRevision: Revision,
-    private readonly signal: AbortSignal,
+    readonly signal: AbortSignal,
     failure: Error | undefined,
   ) {
     this.position = fromRevision;
     this.delivered = fromRevision;
     this.failure = failure;
-    signal.addEventListener("abort", this.onAbort, { once: true });
+    hub.listenForAbort(signal, this);
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<AnyEvent> {
@@ -99,6 +100,10 @@ class Subscription implements AsyncIterableIterator<AnyEvent> {
   return(): Promise<IteratorResult<AnyEvent>> {
     this.finish();
     return Promise.resolve(done);
+  }
+
+  abort(): void {
+    this.finish();
   }
 
   /** A live event, in revision order; events at or before the position were already taken from the log. */
@@ -179,7 +184,6 @@ class Subscription implements AsyncIterableIterator<AnyEvent> {
     this.finished = true;
     this.queue = [];
     this.head = 0;
-    this.signal.removeEventListener("abort", this.onAbort);
     this.hub.detach(this);
     for (const waiter of this.waiters.splice(0)) waiter.resolve(done);
   }
@@ -187,6 +191,11 @@ class Subscription implements AsyncIterableIterator<AnyEvent> {
 
 export class WatchHub implements HubState {
   private readonly subscriptions = new Set<Subscription>();
+  /**
+   * Watches grouped by their signal: one abort listener per signal, however
+   * many watches share it (a process-wide signal may end thousands).
+   */
+  private readonly bySignal = new WeakMap<AbortSignal, Set<Subscription>>();
   private latestRevision: Revision;
   private compactedRevision: Revision;
   private closedBy: StoreError | undefined;
@@ -241,6 +250,20 @@ export class WatchHub implements HubState {
 
   detach(subscription: Subscription): void {
     this.subscriptions.delete(subscription);
+    this.bySignal.get(subscription.signal)?.delete(subscription);
+  }
+
+  listenForAbort(signal: AbortSignal, subscription: Subscription): void {
+    let group = this.bySignal.get(signal);
+    if (group === undefined) {
+      const created = new Set<Subscription>();
+      signal.addEventListener("abort", () => {
+        for (const member of [...created]) member.abort();
+      }, { once: true });
+      this.bySignal.set(signal, created);
+      group = created;
+    }
+    group.add(subscription);
   }
 
   /** Ends every watch with `reason`; later watches fail with it at once. */

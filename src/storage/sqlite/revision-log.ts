@@ -79,15 +79,17 @@ export class RevisionLog {
     this.insertRow = db.prepare<[number, string, number, number, number, number | null, string]>(
       "INSERT INTO log (revision, key, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
-    // The newest row per key at the revision (bare columns take the MAX row's values), then its document.
+    // Walks the index in key order and keeps each key's newest row at the
+    // revision: no sort, and documents are read only for the rows returned.
     this.listAt = db.prepare<[Bound, Bound, number, number], { key: string; revision: number; value: string }>(`
-      SELECT latest.key AS key, latest.revision AS revision, log.value AS value
-      FROM (SELECT key, MAX(revision) AS revision, deleted FROM log
-            WHERE key >= ? AND key < ? AND revision <= ? GROUP BY key) AS latest
-      JOIN log ON log.revision = latest.revision
-      WHERE latest.deleted = 0
-      ORDER BY latest.key
+      SELECT row.key AS key, row.revision AS revision, row.value AS value
+      FROM log AS row
+      WHERE row.key >= ? AND row.key < ? AND row.deleted = 0
+        AND row.revision = (SELECT MAX(newer.revision) FROM log AS newer WHERE newer.key = row.key AND newer.revision <= ?)
+      ORDER BY row.key
       LIMIT ?`);
+    // Counting needs no documents: one pass over the covering index, grouped by key
+    // (the bare column "deleted" comes from each key's MAX(revision) row).
     this.countLiveAt = db.prepare<[Bound, Bound, number], { count: number }>(`
       SELECT count(*) AS count
       FROM (SELECT MAX(revision), deleted FROM log WHERE key >= ? AND key < ? AND revision <= ? GROUP BY key)
