@@ -11,6 +11,8 @@ import type { UserInfo } from "./admission/admission.ts";
 import { admissionChain } from "./admission/admission.ts";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
 import type { Authenticator } from "./authn.ts";
+import { allowAll, type Authorizer } from "./authz.ts";
+import { handleReview, isReview } from "./reviews.ts";
 import { handleResource, type HttpExchange, type StreamWriter } from "./handler.ts";
 import { parseRequestInfo } from "./request-info.ts";
 import { Registry } from "./registry/lookup.ts";
@@ -39,6 +41,8 @@ export interface ApiServerOptions {
   store: Store;
   resources: ResourceRegistry;
   authenticator: Authenticator;
+  /** Default: allow every authenticated request (RBAC comes later). */
+  authorizer?: Authorizer;
   /** The address clients are told to use (discovery's serverAddressByClientCIDRs). */
   advertiseAddress?: string;
 }
@@ -135,6 +139,9 @@ export class ApiServer {
   }
 
   private handlers: ReturnType<typeof subresourceHandlers> = {};
+  private get authorizer(): Authorizer {
+    return this.options.authorizer ?? allowAll;
+  }
 
   private async handle(req: AnyRequest, res: AnyResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "https://localhost");
@@ -153,7 +160,17 @@ export class ApiServer {
         return reply(401, statusObject(401, "Unauthorized", "Unauthorized"));
       }
       const info = parseRequestInfo(method, url.pathname, url.searchParams);
+      const who = user ?? anonymous;
+      const decision = await this.authorizer.authorize(
+        info.kind === "nonResource"
+          ? { user: who, verb: info.verb, path: url.pathname }
+          : { user: who, verb: info.verb, resource: { group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name } },
+      );
+      if (!decision.allowed && !publicPaths.has(url.pathname)) {
+        return reply(403, statusObject(403, "Forbidden", `${who.name} is forbidden: ${decision.reason}`));
+      }
       if (info.kind === "nonResource") return await this.nonResource(method, url, req, reply);
+      if (isReview(info)) return await handleReview(info, exchange(req, res, url, who, reply), this.authorizer, this.options.authenticator);
       const rest = this.registry.rest(info.group, info.version, info.resource);
       if (rest === undefined) {
         return reply(404, statusObject(404, "NotFound", "the server could not find the requested resource"));
@@ -161,7 +178,7 @@ export class ApiServer {
       target = rest.target(info.name);
       const allowed = info.subresource !== "" || rest.info.verbs.includes(info.verb);
       if (!allowed) throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-      await handleResource(rest, info, exchange(req, res, url, user ?? anonymous, reply), this.handlers);
+      await handleResource(rest, info, exchange(req, res, url, who, reply), this.handlers);
     } catch (e) {
       const status = toStatus(e, target);
       if (status.code === 500) console.error(`${method} ${url.pathname}: ${e instanceof Error ? e.stack : String(e)}`);

@@ -1,0 +1,220 @@
+// The real kubectl 1.32 against a freshly started `skiff server`.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { startServer, type TestServer } from "../support/server.ts";
+
+let server: TestServer;
+let work: string;
+
+async function ok(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<string> {
+  const r = await server.kubectl(args, options);
+  assert.equal(r.code, 0, `kubectl ${args.join(" ")} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+
+async function fails(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<string> {
+  const r = await server.kubectl(args, options);
+  assert.notEqual(r.code, 0, `kubectl ${args.join(" ")} should have failed: ${r.stdout}`);
+  return r.stderr;
+}
+
+function deployment(replicas: number, extraLabels: Record<string, string> = {}) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: "e2e", labels: { app: "web", ...extraLabels } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: "web" } },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: { containers: [{ name: "web", image: "localhost:5000/web:v1", ports: [{ containerPort: 80 }] }] },
+      },
+    },
+  };
+}
+
+const service = {
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "web", namespace: "e2e" },
+  spec: { selector: { app: "web" }, ports: [{ port: 80, targetPort: 80 }] },
+};
+
+before(async () => {
+  server = await startServer();
+  work = await mkdtemp(join(tmpdir(), "skiff-kubectl-"));
+});
+
+after(async () => {
+  const code = await server.stop();
+  assert.equal(code, 0, "the server stops cleanly on SIGTERM");
+});
+
+describe("kubectl against skiff", () => {
+  test("version reports 1.32 and create namespace (a protobuf body) works", async () => {
+    const version = JSON.parse(await ok(["version", "-o", "json"]));
+    assert.equal(version.serverVersion.minor, "32");
+    assert.match(await ok(["create", "namespace", "e2e"]), /namespace\/e2e created/);
+    const table = await ok(["get", "namespaces"]);
+    assert.match(table, /^NAME\s+STATUS\s+AGE/m);
+    assert.match(table, /^e2e\s+Active\s+/m);
+  });
+
+  test("apply -f creates a Deployment and a Service; re-apply changes only what changed", async () => {
+    const file = join(work, "app.yaml");
+    await writeFile(file, [toYaml(deployment(2)), toYaml(service)].join("---\n"));
+    const out = await ok(["apply", "-f", file]);
+    assert.match(out, /deployment.apps\/web created/);
+    assert.match(out, /service\/web created/);
+    // Something another actor adds must survive the re-apply.
+    await ok(["annotate", "-n", "e2e", "deployment", "web", "team=blue"]);
+    await writeFile(file, [toYaml(deployment(3, { tier: "frontend" })), toYaml(service)].join("---\n"));
+    const again = await ok(["apply", "-f", file]);
+    assert.match(again, /deployment.apps\/web configured/);
+    assert.match(again, /service\/web unchanged/);
+    const d = JSON.parse(await ok(["get", "-n", "e2e", "deployment", "web", "-o", "json"]));
+    assert.equal(d.spec.replicas, 3);
+    assert.equal(d.metadata.labels.tier, "frontend");
+    assert.equal(d.metadata.annotations.team, "blue");
+    assert.equal(d.metadata.generation, 2);
+    assert.ok(d.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]);
+    const svc = JSON.parse(await ok(["get", "-n", "e2e", "service", "web", "-o", "json"]));
+    assert.equal(svc.spec.ports[0].protocol, "TCP");
+    assert.equal(svc.spec.type, "ClusterIP");
+  });
+
+  test("get renders tables, wide, yaml, json, jsonpath and custom columns", async () => {
+    const table = await ok(["get", "-n", "e2e", "deployments"]);
+    assert.match(table, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s*$/m);
+    assert.match(table, /^web\s+0\/3\s+0\s+0\s+\S+\s*$/m);
+    const wide = await ok(["get", "-n", "e2e", "deployments", "-o", "wide"]);
+    assert.match(wide, /CONTAINERS\s+IMAGES\s+SELECTOR/);
+    assert.match(wide, /web\s+localhost:5000\/web:v1\s+app=web/);
+    const all = await ok(["get", "deployments", "-A", "--show-labels"]);
+    assert.match(all, /^e2e\s+web\s+.*app=web,tier=frontend/m);
+    const yaml = parseYaml(await ok(["get", "-n", "e2e", "deployment", "web", "-o", "yaml"]));
+    assert.equal(yaml.kind, "Deployment");
+    assert.equal(yaml.spec.strategy.rollingUpdate.maxSurge, "25%");
+    const list = JSON.parse(await ok(["get", "-n", "e2e", "deployments", "-o", "json"]));
+    assert.equal(list.kind, "List");
+    assert.equal(list.items.length, 1);
+    assert.equal(await ok(["get", "-n", "e2e", "deployment", "web", "-o", "jsonpath={.spec.replicas}"]), "3");
+    const cols = await ok(["get", "-n", "e2e", "deployments", "-o", "custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas"]);
+    assert.match(cols, /^NAME\s+REPLICAS\s*\nweb\s+3\s*$/m);
+  });
+
+  test("get -w sees a label added by another kubectl", async () => {
+    const watcher = spawn("/usr/bin/kubectl", [`--cache-dir=${join(server.dataDir, "kubectl-cache")}`, "get", "-n", "e2e", "deployment", "web", "-w", "-o", "jsonpath={.metadata.labels.stage}{\"\\n\"}"], {
+      env: { ...process.env, KUBECONFIG: server.kubeconfig },
+    });
+    let seen = "";
+    watcher.stdout.on("data", (d) => (seen += d));
+    try {
+      const deadline = Date.now() + 20_000;
+      // The watch prints the current object first (an empty stage).
+      while (!seen.includes("\n") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await ok(["label", "-n", "e2e", "deployment", "web", "stage=canary"]);
+      while (!seen.includes("canary") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.match(seen, /canary/);
+    } finally {
+      watcher.kill();
+    }
+  });
+
+  test("edit through $EDITOR and scale change the deployment", async () => {
+    const editor = join(work, "editor.sh");
+    await writeFile(editor, "#!/bin/sh\nsed -i 's/^  replicas: 3$/  replicas: 4/' \"$1\"\n");
+    await chmod(editor, 0o755);
+    assert.match(await ok(["edit", "-n", "e2e", "deployment", "web"], { env: { EDITOR: editor, KUBE_EDITOR: editor } }), /edited/);
+    assert.equal(await ok(["get", "-n", "e2e", "deployment", "web", "-o", "jsonpath={.spec.replicas}"]), "4");
+    assert.match(await ok(["scale", "-n", "e2e", "deployment", "web", "--replicas=5"]), /scaled/);
+    assert.equal(await ok(["get", "-n", "e2e", "deployment", "web", "-o", "jsonpath={.spec.replicas}"]), "5");
+  });
+
+  test("describe, api-resources and explain work", async () => {
+    const described = await ok(["describe", "-n", "e2e", "deployment", "web"]);
+    assert.match(described, /^Name:\s+web$/m);
+    assert.match(described, /^Replicas:\s+5 desired/m);
+    await ok(["describe", "namespace", "e2e"]);
+    const resources = await ok(["api-resources"]);
+    for (const row of expectedApiResources) {
+      const [name, shortNames, apiVersion, namespaced, kind] = row;
+      const pattern = new RegExp(`^${name}\\s+${shortNames ? `${shortNames}\\s+` : ""}${apiVersion.replace("/", "\\/")}\\s+${namespaced}\\s+${kind}\\s*$`, "m");
+      assert.match(resources, pattern, `api-resources row for ${name}`);
+    }
+    const explained = await ok(["explain", "pod.spec.containers"]);
+    assert.match(explained, /KIND:\s+Pod/);
+    assert.match(explained, /image\s+<string>/);
+  });
+
+  test("errors: invalid name, stale resourceVersion, unknown resource, no credentials", async () => {
+    const invalid = await fails(["create", "configmap", "Bad_Name", "-n", "e2e", "--from-literal=a=b"]);
+    assert.match(invalid, /ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"/);
+    const current = JSON.parse(await ok(["get", "-n", "e2e", "service", "web", "-o", "json"]));
+    const file = join(work, "svc.json");
+    current.metadata.labels = { first: "yes" };
+    await writeFile(file, JSON.stringify(current));
+    await ok(["replace", "-f", file]);
+    current.metadata.labels = { second: "yes" };
+    await writeFile(file, JSON.stringify(current));
+    const conflict = await fails(["replace", "-f", file]);
+    assert.match(conflict, /Error from server \(Conflict\).*the object has been modified/);
+    const unknown = await fails(["get", "widgets"]);
+    assert.match(unknown, /the server doesn't have a resource type "widgets"/);
+    const config = parseYaml(await readFile(server.kubeconfig, "utf8"));
+    config.users[0].user = {};
+    const anonymousConfig = join(work, "anonymous.yaml");
+    await writeFile(anonymousConfig, toYaml(config));
+    const denied = await fails(["get", "pods"], { env: { KUBECONFIG: anonymousConfig } });
+    assert.match(denied, /Unauthorized/);
+  });
+
+  test("delete honours --cascade background, foreground and orphan", async () => {
+    for (const name of ["bg", "fg", "orphan"]) {
+      await ok(["create", "deployment", name, "-n", "e2e", "--image=localhost:5000/web:v1"]);
+    }
+    await ok(["delete", "-n", "e2e", "deployment", "bg", "--cascade=background"]);
+    assert.match(await fails(["get", "-n", "e2e", "deployment", "bg"]), /NotFound/);
+    await ok(["delete", "-n", "e2e", "deployment", "fg", "--cascade=foreground", "--wait=false"]);
+    const fg = JSON.parse(await ok(["get", "-n", "e2e", "deployment", "fg", "-o", "json"]));
+    assert.ok(fg.metadata.deletionTimestamp, "foreground deletion marks the owner");
+    assert.deepEqual(fg.metadata.finalizers, ["foregroundDeletion"]);
+    await ok(["delete", "-n", "e2e", "deployment", "orphan", "--cascade=orphan", "--wait=false"]);
+    const orphan = JSON.parse(await ok(["get", "-n", "e2e", "deployment", "orphan", "-o", "json"]));
+    assert.deepEqual(orphan.metadata.finalizers, ["orphan"]);
+  });
+});
+
+// Upstream 1.32's `kubectl api-resources` rows for the core, apps and batch groups.
+const expectedApiResources: [string, string, string, string, string][] = [
+  ["bindings", "", "v1", "true", "Binding"],
+  ["componentstatuses", "cs", "v1", "false", "ComponentStatus"],
+  ["configmaps", "cm", "v1", "true", "ConfigMap"],
+  ["endpoints", "ep", "v1", "true", "Endpoints"],
+  ["events", "ev", "v1", "true", "Event"],
+  ["limitranges", "limits", "v1", "true", "LimitRange"],
+  ["namespaces", "ns", "v1", "false", "Namespace"],
+  ["nodes", "no", "v1", "false", "Node"],
+  ["persistentvolumeclaims", "pvc", "v1", "true", "PersistentVolumeClaim"],
+  ["persistentvolumes", "pv", "v1", "false", "PersistentVolume"],
+  ["pods", "po", "v1", "true", "Pod"],
+  ["podtemplates", "", "v1", "true", "PodTemplate"],
+  ["replicationcontrollers", "rc", "v1", "true", "ReplicationController"],
+  ["resourcequotas", "quota", "v1", "true", "ResourceQuota"],
+  ["secrets", "", "v1", "true", "Secret"],
+  ["serviceaccounts", "sa", "v1", "true", "ServiceAccount"],
+  ["services", "svc", "v1", "true", "Service"],
+  ["controllerrevisions", "", "apps/v1", "true", "ControllerRevision"],
+  ["daemonsets", "ds", "apps/v1", "true", "DaemonSet"],
+  ["deployments", "deploy", "apps/v1", "true", "Deployment"],
+  ["replicasets", "rs", "apps/v1", "true", "ReplicaSet"],
+  ["statefulsets", "sts", "apps/v1", "true", "StatefulSet"],
+  ["cronjobs", "cj", "batch/v1", "true", "CronJob"],
+  ["jobs", "", "batch/v1", "true", "Job"],
+];
