@@ -35,6 +35,9 @@ export async function bootstrap(registry: Registry, apiServerAddress: { ip: stri
       sessionAffinity: "None",
     },
   });
+  // Endpoints may not point into 127.0.0.0/8 (pods could not reach it): a
+  // server bound to loopback only publishes the Service.
+  if (apiServerAddress.ip.startsWith("127.") || apiServerAddress.ip === "::1") return;
   await ensure(registry, "endpoints", "default", {
     metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
     subsets: [{ addresses: [{ ip: apiServerAddress.ip }], ports: [{ name: "https", port: apiServerAddress.port, protocol: "TCP" }] }],

@@ -6,7 +6,20 @@ import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { request } from "node:https";
 import { startServer, type TestServer } from "../support/server.ts";
+
+function fetchWithoutCredentials(url: string, caBase64: string): Promise<{ status: number; body: { reason?: string } }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca: Buffer.from(caBase64, "base64").toString("utf8") }, (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 let server: TestServer;
 let work: string;
@@ -168,11 +181,15 @@ describe("kubectl against skiff", () => {
     const unknown = await fails(["get", "widgets"]);
     assert.match(unknown, /the server doesn't have a resource type "widgets"/);
     const config = parseYaml(await readFile(server.kubeconfig, "utf8"));
-    config.users[0].user = {};
-    const anonymousConfig = join(work, "anonymous.yaml");
-    await writeFile(anonymousConfig, toYaml(config));
-    const denied = await fails(["get", "pods"], { env: { KUBECONFIG: anonymousConfig } });
-    assert.match(denied, /Unauthorized/);
+    // A client with no valid credentials: a token the server does not know, and no client certificate.
+    config.users[0].user = { token: "not-a-known-token" };
+    const strangerConfig = join(work, "stranger.yaml");
+    await writeFile(strangerConfig, toYaml(config));
+    const denied = await fails(["get", "pods"], { env: { KUBECONFIG: strangerConfig } });
+    assert.match(denied, /You must be logged in to the server \(Unauthorized\)/);
+    const response = await fetchWithoutCredentials(`${server.url}/api/v1/namespaces/default/pods`, config.clusters[0].cluster["certificate-authority-data"]);
+    assert.equal(response.status, 401);
+    assert.equal(response.body.reason, "Unauthorized");
   });
 
   test("delete honours --cascade background, foreground and orphan", async () => {
