@@ -19,10 +19,10 @@ async function withFolder(body: (folder: string) => Promise<void>): Promise<void
   }
 }
 
-interface Doc {
+type Doc = {
   metadata: { name: string; uid: string; resourceVersion?: string };
   data: Record<string, string>;
-}
+};
 
 const doc = (name: string, uid = `uid-${name}`, data: Record<string, string> = {}): Doc => ({ metadata: { name, uid }, data });
 

@@ -6,13 +6,16 @@
 // its own preconditions in arrival order; their promises settle only after
 // the COMMIT has synced the WAL. Many writers thus share one fsync.
 //
-// Why the database runs on the main thread and not in a worker: a commit is
-// short (measured here: ~0.1 ms for a one-write commit with its fsync, ~0.4 ms
-// for 64 writes), while a worker adds a postMessage round trip and a structured
-// clone of every document to each write, which roughly doubles the latency at
-// one writer; with the log on this thread the watch fan-out also runs in the
-// same synchronous step as the commit, which is what makes the replay-to-live
-// switch exact. Reads are single indexed lookups and need no thread either.
+// Why the database runs on the main thread and not in a worker (measured on
+// the development VM): a one-write commit with its WAL fsync takes ~0.1-0.2 ms
+// when the machine is idle, a 64-write commit ~0.4 ms, while a postMessage
+// round trip to a worker costs ~0.05 ms plus a structured clone of every
+// document: 25-50% more latency at one writer, and reads (which must share
+// the worker's connection, the file being locked exclusively) would pay it
+// too. On this thread the watch fan-out also runs in the same synchronous step
+// as the commit, which is what makes the replay-to-live switch exact. The
+// price is that a commit blocks the event loop for its fsync; group commit
+// keeps that to one fsync per turn of the loop.
 //
 // Only one process may open a data file at a time: the file is locked
 // exclusively from open to close (see RevisionLog.open).
