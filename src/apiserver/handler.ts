@@ -168,7 +168,8 @@ async function watch(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange)
   const timeout = q.get("timeoutSeconds");
   const timeoutMs = timeout === null ? 30 * 60_000 : Math.max(0, Number(timeout)) * 1000;
   const contentType = rendering.kind === "table" ? `application/json;as=Table;v=${rendering.version};g=meta.k8s.io` : "application/json";
-  let out: StreamWriter | undefined;
+  // Events may arrive before the stream opens (the replay): they wait in `pending`.
+  const stream: { out?: StreamWriter } = {};
   const pending: string[] = [];
   let lastVersion = "";
   let ended = false;
@@ -183,19 +184,20 @@ async function watch(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange)
     send(type, obj) {
       if (ended) return;
       const line = encode(type, obj);
-      if (out) out.write(line);
+      if (stream.out) stream.out.write(line);
       else pending.push(line);
     },
     end: () => finish(),
   };
   const cancel = await rest.watch(req.namespace, filter, q.get("resourceVersion"), sink);
-  out = ex.stream(200, contentType);
+  const out = ex.stream(200, contentType);
+  stream.out = out;
   for (const line of pending) out.write(line);
   pending.length = 0;
   const sendBookmark = () => {
     if (!bookmarks || lastVersion === "") return;
     const object = { kind: rest.info.kind, apiVersion: rest.apiVersion, metadata: { resourceVersion: String(Math.max(Number(lastVersion), rest.cache.revision)) } };
-    out!.write(JSON.stringify({ type: "BOOKMARK", object }) + "\n");
+    out.write(JSON.stringify({ type: "BOOKMARK", object }) + "\n");
   };
   lastVersion ||= String(rest.cache.revision);
   const bookmarkTimer = setInterval(sendBookmark, bookmarkIntervalMs);

@@ -182,6 +182,8 @@ export class ApiServer {
     } catch (e) {
       const status = toStatus(e, target);
       if (status.code === 500) console.error(`${method} ${url.pathname}: ${e instanceof Error ? e.stack : String(e)}`);
+      // An unread oversized body poisons a kept-alive HTTP/1.1 connection: close it.
+      if (status.code === 413 && req.httpVersionMajor < 2) (res as http.ServerResponse).setHeader("Connection", "close");
       if (!res.headersSent) reply(status.code ?? 500, status);
       else res.end();
     }

@@ -90,7 +90,7 @@ async function binding(rest: ResourceRest, req: ResourceRequest, ex: HttpExchang
   const body = (await readObject(ex)) as { target?: { name?: string; kind?: string }; metadata?: { name?: string } };
   const node = body.target?.name;
   if (!node) throw new ApiError(422, "Invalid", `Binding "${req.name}" is invalid: target.name: Required value`);
-  await rest.modify(req.namespace, req.name, "main", { dryRun: dryRun(ex.query), user: ex.user }, (pod) => {
+  await rest.modify(req.namespace, req.name, "subresource", { dryRun: dryRun(ex.query), user: ex.user }, (pod) => {
     const spec = (pod.spec ??= {}) as { nodeName?: string };
     if (pod.metadata?.deletionTimestamp) throw conflict(rest.target(req.name), `pod ${req.name} is being deleted, cannot be assigned to a host`);
     if (spec.nodeName) throw conflict(rest.target(req.name), `pod ${req.name} is already assigned to node "${spec.nodeName}"`);
@@ -145,7 +145,7 @@ async function deleteOptionsFrom(ex: HttpExchange, options: Record<string, unkno
 async function finalize(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange): Promise<void> {
   if (req.verb !== "update") throw methodNotAllowed();
   const body = (await readObject(ex)) as { spec?: { finalizers?: string[] } };
-  const updated = await rest.modify(req.namespace, req.name, "finalize", { dryRun: dryRun(ex.query), user: ex.user }, (ns) => {
+  const updated = await rest.modify(req.namespace, req.name, "subresource", { dryRun: dryRun(ex.query), user: ex.user }, (ns) => {
     const spec = (ns.spec ??= {}) as { finalizers?: string[] };
     const finalizers = body.spec?.finalizers ?? [];
     if (finalizers.length > 0) spec.finalizers = finalizers;
