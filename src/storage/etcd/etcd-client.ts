@@ -58,6 +58,7 @@ export type WatchStream = ClientDuplexStream<WatchRequest, WatchResponse>;
 export type Idempotence = "idempotent" | "once";
 
 const maxMessageBytes = 2 ** 31 - 1;
+const flowControlWindowBytes = 16 * 1024 * 1024;
 const firstRetryDelayMs = 25;
 const maxRetryDelayMs = 500;
 
@@ -181,6 +182,10 @@ export class EtcdClient {
     const client = new Client(this.targets[index] as string, this.channelCredentials, {
       "grpc.max_receive_message_length": maxMessageBytes,
       "grpc.max_send_message_length": maxMessageBytes,
+      // HTTP/2's default 64 KiB window, shared by every stream of the
+      // connection, would let etcd send each watcher only a few events per
+      // round trip; Go clients size their windows dynamically instead.
+      "grpc-node.flow_control_window": flowControlWindowBytes,
       "grpc.initial_reconnect_backoff_ms": 100,
       "grpc.max_reconnect_backoff_ms": 1_000,
       // etcd refuses pings more often than every 5 s (--grpc-keepalive-min-time).

@@ -11,7 +11,7 @@ import {
   encodeTxnRequest,
   encodeWatchRequest,
 } from "./etcd-messages.ts";
-import { ProtobufDecodeError, ProtobufWriter, readProtobufFields } from "./protobuf-wire.ts";
+import { ProtobufDecodeError, ProtobufReader, ProtobufWriter } from "./protobuf-wire.ts";
 
 /** Bytes from numbers (one byte each), strings (UTF-8) and nested encodings. */
 const bytes = (...values: (number | string | Buffer)[]): Buffer =>
@@ -33,8 +33,10 @@ describe("protobuf wire", () => {
     test(`varint ${value} encodes and reads back`, () => {
       const encoded = new ProtobufWriter().varint(1, value).finish();
       assert.deepEqual([...encoded], expected);
-      const [field] = [...readProtobufFields(encoded)];
-      assert.deepEqual(field, { field: 1, wireType: 0, value: BigInt(value) });
+      const reader = new ProtobufReader(encoded);
+      assert.equal(reader.next(), true);
+      assert.deepEqual([reader.field, reader.wireType, reader.number(), reader.uint64()], [1, 0, value, BigInt(value)]);
+      assert.equal(reader.next(), false);
     });
   }
 
@@ -57,7 +59,10 @@ describe("protobuf wire", () => {
   ];
   for (const [what, message] of malformed) {
     test(`${what} fails to decode`, () => {
-      assert.throws(() => [...readProtobufFields(message)], ProtobufDecodeError);
+      const reader = new ProtobufReader(message);
+      assert.throws(() => {
+        while (reader.next());
+      }, ProtobufDecodeError);
     });
   }
 });

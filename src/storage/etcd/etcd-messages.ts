@@ -2,14 +2,7 @@
 // reads, with their encoders and decoders. Field numbers are etcd's; only
 // the fields the store uses are modelled.
 
-import {
-  ProtobufDecodeError,
-  ProtobufWriter,
-  lengthDelimited,
-  readProtobufFields,
-  varintBigInt,
-  varintNumber,
-} from "./protobuf-wire.ts";
+import { ProtobufDecodeError, ProtobufReader, ProtobufWriter } from "./protobuf-wire.ts";
 
 export interface ResponseHeader {
   clusterId: bigint;
@@ -205,21 +198,24 @@ export function encodeWatchRequest(request: WatchRequest): Buffer {
   return writer.finish();
 }
 
+const emptyHeader = (): ResponseHeader => ({ clusterId: 0n, memberId: 0n, revision: 0, raftTerm: 0 });
+
 export function decodeResponseHeader(message: Buffer): ResponseHeader {
-  const header: ResponseHeader = { clusterId: 0n, memberId: 0n, revision: 0, raftTerm: 0 };
-  for (const field of readProtobufFields(message)) {
-    switch (field.field) {
+  const header = emptyHeader();
+  const reader = new ProtobufReader(message);
+  while (reader.next()) {
+    switch (reader.field) {
       case 1:
-        header.clusterId = varintBigInt(field);
+        header.clusterId = reader.uint64();
         break;
       case 2:
-        header.memberId = varintBigInt(field);
+        header.memberId = reader.uint64();
         break;
       case 3:
-        header.revision = varintNumber(field);
+        header.revision = reader.number();
         break;
       case 4:
-        header.raftTerm = varintNumber(field);
+        header.raftTerm = reader.number();
         break;
     }
   }
@@ -227,46 +223,48 @@ export function decodeResponseHeader(message: Buffer): ResponseHeader {
 }
 
 export function decodeKeyValue(message: Buffer): KeyValue {
-  const kv: KeyValue = { key: Buffer.alloc(0), createRevision: 0, modRevision: 0, version: 0, value: Buffer.alloc(0) };
-  for (const field of readProtobufFields(message)) {
-    switch (field.field) {
+  const kv: KeyValue = { key: emptyBytes, createRevision: 0, modRevision: 0, version: 0, value: emptyBytes };
+  const reader = new ProtobufReader(message);
+  while (reader.next()) {
+    switch (reader.field) {
       case 1:
-        kv.key = lengthDelimited(field);
+        kv.key = reader.bytes();
         break;
       case 2:
-        kv.createRevision = varintNumber(field);
+        kv.createRevision = reader.number();
         break;
       case 3:
-        kv.modRevision = varintNumber(field);
+        kv.modRevision = reader.number();
         break;
       case 4:
-        kv.version = varintNumber(field);
+        kv.version = reader.number();
         break;
       case 5:
-        kv.value = lengthDelimited(field);
+        kv.value = reader.bytes();
         break;
     }
   }
   return kv;
 }
 
-const emptyHeader = (): ResponseHeader => ({ clusterId: 0n, memberId: 0n, revision: 0, raftTerm: 0 });
+const emptyBytes = Buffer.alloc(0);
 
 export function decodeRangeResponse(message: Buffer): RangeResponse {
   const response: RangeResponse = { header: emptyHeader(), kvs: [], more: false, count: 0 };
-  for (const field of readProtobufFields(message)) {
-    switch (field.field) {
+  const reader = new ProtobufReader(message);
+  while (reader.next()) {
+    switch (reader.field) {
       case 1:
-        response.header = decodeResponseHeader(lengthDelimited(field));
+        response.header = decodeResponseHeader(reader.bytes());
         break;
       case 2:
-        response.kvs.push(decodeKeyValue(lengthDelimited(field)));
+        response.kvs.push(decodeKeyValue(reader.bytes()));
         break;
       case 3:
-        response.more = varintNumber(field) !== 0;
+        response.more = reader.number() !== 0;
         break;
       case 4:
-        response.count = varintNumber(field);
+        response.count = reader.number();
         break;
     }
   }
@@ -275,25 +273,27 @@ export function decodeRangeResponse(message: Buffer): RangeResponse {
 
 export function decodePutResponse(message: Buffer): PutResponse {
   const response: PutResponse = { header: emptyHeader() };
-  for (const field of readProtobufFields(message)) {
-    if (field.field === 1) response.header = decodeResponseHeader(lengthDelimited(field));
-    else if (field.field === 2) response.prevKv = decodeKeyValue(lengthDelimited(field));
+  const reader = new ProtobufReader(message);
+  while (reader.next()) {
+    if (reader.field === 1) response.header = decodeResponseHeader(reader.bytes());
+    else if (reader.field === 2) response.prevKv = decodeKeyValue(reader.bytes());
   }
   return response;
 }
 
 export function decodeDeleteRangeResponse(message: Buffer): DeleteRangeResponse {
   const response: DeleteRangeResponse = { header: emptyHeader(), deleted: 0, prevKvs: [] };
-  for (const field of readProtobufFields(message)) {
-    switch (field.field) {
+  const reader = new ProtobufReader(message);
+  while (reader.next()) {
+    switch (reader.field) {
       case 1:
-        response.header = decodeResponseHeader(lengthDelimited(field));
+        response.header = decodeResponseHeader(reader.bytes());
         break;
       case 2:
-        response.deleted = varintNumber(field);
+        response.deleted = reader.number();
         break;
       case 3:
-        response.prevKvs.push(decodeKeyValue(lengthDelimited(field)));
+        response.prevKvs.push(decodeKeyValue(reader.bytes()));
         break;
     }
   }
@@ -301,33 +301,33 @@ export function decodeDeleteRangeResponse(message: Buffer): DeleteRangeResponse 
 }
 
 function decodeResponseOp(message: Buffer): ResponseOp {
-  for (const field of readProtobufFields(message)) {
-    switch (field.field) {
-      case 1:
-        return { range: decodeRangeResponse(lengthDelimited(field)) };
-      case 2:
-        return { put: decodePutResponse(lengthDelimited(field)) };
-      case 3:
-        return { deleteRange: decodeDeleteRangeResponse(lengthDelimited(field)) };
-      default:
-        return { unknown: field.field };
-    }
+  const reader = new ProtobufReader(message);
+  if (!reader.next()) throw new ProtobufDecodeError("empty ResponseOp");
+  switch (reader.field) {
+    case 1:
+      return { range: decodeRangeResponse(reader.bytes()) };
+    case 2:
+      return { put: decodePutResponse(reader.bytes()) };
+    case 3:
+      return { deleteRange: decodeDeleteRangeResponse(reader.bytes()) };
+    default:
+      return { unknown: reader.field };
   }
-  throw new ProtobufDecodeError("empty ResponseOp");
 }
 
 export function decodeTxnResponse(message: Buffer): TxnResponse {
   const response: TxnResponse = { header: emptyHeader(), succeeded: false, responses: [] };
-  for (const field of readProtobufFields(message)) {
-    switch (field.field) {
+  const reader = new ProtobufReader(message);
+  while (reader.next()) {
+    switch (reader.field) {
       case 1:
-        response.header = decodeResponseHeader(lengthDelimited(field));
+        response.header = decodeResponseHeader(reader.bytes());
         break;
       case 2:
-        response.succeeded = varintNumber(field) !== 0;
+        response.succeeded = reader.number() !== 0;
         break;
       case 3:
-        response.responses.push(decodeResponseOp(lengthDelimited(field)));
+        response.responses.push(decodeResponseOp(reader.bytes()));
         break;
     }
   }
@@ -336,8 +336,9 @@ export function decodeTxnResponse(message: Buffer): TxnResponse {
 
 export function decodeCompactionResponse(message: Buffer): CompactionResponse {
   const response: CompactionResponse = { header: emptyHeader() };
-  for (const field of readProtobufFields(message)) {
-    if (field.field === 1) response.header = decodeResponseHeader(lengthDelimited(field));
+  const reader = new ProtobufReader(message);
+  while (reader.next()) {
+    if (reader.field === 1) response.header = decodeResponseHeader(reader.bytes());
   }
   return response;
 }
@@ -346,16 +347,17 @@ function decodeWatchEvent(message: Buffer): WatchEventMessage {
   let type: WatchEventMessage["type"] = "PUT";
   let kv: KeyValue | undefined;
   let prevKv: KeyValue | undefined;
-  for (const field of readProtobufFields(message)) {
-    switch (field.field) {
+  const reader = new ProtobufReader(message);
+  while (reader.next()) {
+    switch (reader.field) {
       case 1:
-        type = varintNumber(field) === 1 ? "DELETE" : "PUT";
+        type = reader.number() === 1 ? "DELETE" : "PUT";
         break;
       case 2:
-        kv = decodeKeyValue(lengthDelimited(field));
+        kv = decodeKeyValue(reader.bytes());
         break;
       case 3:
-        prevKv = decodeKeyValue(lengthDelimited(field));
+        prevKv = decodeKeyValue(reader.bytes());
         break;
     }
   }
@@ -373,28 +375,29 @@ export function decodeWatchResponse(message: Buffer): WatchResponse {
     cancelReason: "",
     events: [],
   };
-  for (const field of readProtobufFields(message)) {
-    switch (field.field) {
+  const reader = new ProtobufReader(message);
+  while (reader.next()) {
+    switch (reader.field) {
       case 1:
-        response.header = decodeResponseHeader(lengthDelimited(field));
+        response.header = decodeResponseHeader(reader.bytes());
         break;
       case 2:
-        response.watchId = varintNumber(field);
+        response.watchId = reader.number();
         break;
       case 3:
-        response.created = varintNumber(field) !== 0;
+        response.created = reader.number() !== 0;
         break;
       case 4:
-        response.canceled = varintNumber(field) !== 0;
+        response.canceled = reader.number() !== 0;
         break;
       case 5:
-        response.compactRevision = varintNumber(field);
+        response.compactRevision = reader.number();
         break;
       case 6:
-        response.cancelReason = lengthDelimited(field).toString("utf8");
+        response.cancelReason = reader.bytes().toString("utf8");
         break;
       case 11:
-        response.events.push(decodeWatchEvent(lengthDelimited(field)));
+        response.events.push(decodeWatchEvent(reader.bytes()));
         break;
     }
   }

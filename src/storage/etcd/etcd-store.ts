@@ -18,7 +18,7 @@ import { StoreError, isStoreError } from "../store.ts";
 import type { EtcdTlsOptions } from "./etcd-client.ts";
 import { EtcdClient, isServiceError, isTransient } from "./etcd-client.ts";
 import type { RequestOp, RevisionCompare, TxnResponse, WatchEventMessage } from "./etcd-messages.ts";
-import { watchEtcd } from "./etcd-watch.ts";
+import { EtcdWatchHub } from "./etcd-watch-hub.ts";
 
 export interface EtcdStoreOptions {
   /** Client URLs of the cluster's members, e.g. ["http://127.0.0.1:2379"]. */
@@ -54,7 +54,7 @@ class EtcdStore implements Store {
   private readonly client: EtcdClient;
   private readonly prefix: Buffer;
   private readonly closing = new AbortController();
-  private readonly watchReconnectTimeoutMs: number;
+  private readonly watchHub: EtcdWatchHub;
 
   constructor(options: EtcdStoreOptions) {
     this.client = new EtcdClient({
@@ -63,7 +63,7 @@ class EtcdStore implements Store {
       requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     });
     this.prefix = Buffer.from(options.prefix ?? "", "utf8");
-    this.watchReconnectTimeoutMs = options.watchReconnectTimeoutMs ?? 30_000;
+    this.watchHub = new EtcdWatchHub(this.client, options.watchReconnectTimeoutMs ?? 30_000, this.closing.signal);
   }
 
   async probe(timeoutMs: number): Promise<void> {
@@ -170,12 +170,11 @@ class EtcdStore implements Store {
   private async *watchEvents<T extends StoredObject>(options: WatchOptions): AsyncGenerator<WatchEvent<T>> {
     if (this.client.isClosed) throw new StoreError("Unavailable", `watch ${options.prefix}: the store is closed`);
     const etcdPrefix = this.etcdKey(options.prefix);
-    const batches = watchEtcd(this.client, {
+    const batches = this.watchHub.watch({
       key: rangeStart(etcdPrefix),
       rangeEnd: prefixEnd(etcdPrefix),
       fromRevision: options.fromRevision,
-      signal: AbortSignal.any([options.signal, this.closing.signal]),
-      reconnectTimeoutMs: this.watchReconnectTimeoutMs,
+      signal: options.signal,
       description: options.prefix,
     });
     for await (const batch of batches) {

@@ -36,6 +36,37 @@ runConformance("etcd", async () => {
   };
 });
 
+describe("etcd watchers sharing one feed", () => {
+  test("a stalled watcher holds the feed back without losing events; others continue once it leaves", async () => {
+    single ??= startEtcd();
+    const store = await openEtcdStore({ endpoints: (await single).endpoints, prefix: "/shared-feed" });
+    try {
+      const from = await store.currentRevision();
+      const steady = collectWatch<TestObject>(store, "/s/", from);
+      const leaving = collectWatch<TestObject>(store, "/s/", from);
+      const stalled = new AbortController();
+      // Started but never read past its first event: its queue fills up.
+      const stalledIterator = store.watch({ prefix: "/s/", fromRevision: from, signal: stalled.signal })[Symbol.asyncIterator]();
+      const firstOfStalled = stalledIterator.next();
+      const written: number[] = [];
+      for (let i = 0; i < 600; i++) written.push(revisionOf(await store.create(`/s/k${i}`, testObject(`k${i}`))));
+      assert.equal((await firstOfStalled).value?.revision, written[0]);
+      leaving.stop();
+      stalled.abort();
+      const events = await steady.finish(written.at(-1)!);
+      assert.deepEqual(
+        events.map((event) => event.revision),
+        written,
+      );
+      // A watcher from an old revision gets its own feed and the full history.
+      const late = await collectWatch<TestObject>(store, "/s/", from).finish(written.at(-1)!);
+      assert.equal(late.length, written.length);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("etcd store against a stopped cluster", () => {
   test("opening fails Unavailable, naming the endpoints", async () => {
     const cluster = await startEtcd();

@@ -71,74 +71,103 @@ export class ProtobufWriter {
   }
 }
 
-export type ProtobufField =
-  | { field: number; wireType: typeof wireVarint; value: bigint }
-  | { field: number; wireType: typeof wireLengthDelimited; value: Buffer }
-  | { field: number; wireType: typeof wireFixed64 | typeof wireFixed32; value: Buffer };
+/**
+ * Walks the fields of one message in wire order without allocating per
+ * field: `next()` moves to a field, then `number()`, `uint64()` or `bytes()`
+ * read its value. Unknown fields are the caller's to ignore.
+ */
+export class ProtobufReader {
+  /** The current field's number and wire type. */
+  field = 0;
+  wireType = 0;
+  private offset = 0;
+  private valueStart = 0;
+  private valueEnd = 0;
 
-/** Walks the fields of one message in wire order; unknown fields are the caller's to skip. */
-export function* readProtobufFields(message: Buffer): Generator<ProtobufField> {
-  let offset = 0;
-  const readVarint = (): bigint => {
-    let result = 0n;
-    let shift = 0n;
-    for (let index = 0; index < 10; index += 1) {
-      const byte = message[offset];
-      if (byte === undefined) throw new ProtobufDecodeError("truncated varint");
-      offset += 1;
-      result |= BigInt(byte & 0x7f) << shift;
-      if (byte < 0x80) return result;
-      shift += 7n;
-    }
-    throw new ProtobufDecodeError("varint longer than 10 bytes");
-  };
-  const take = (length: number): Buffer => {
-    if (offset + length > message.length) throw new ProtobufDecodeError("truncated field");
-    const slice = message.subarray(offset, offset + length);
-    offset += length;
-    return slice;
-  };
-  while (offset < message.length) {
-    const tag = readVarint();
-    const field = Number(tag >> 3n);
-    const wireType = Number(tag & 7n);
-    switch (wireType) {
+  constructor(private readonly message: Buffer) {}
+
+  next(): boolean {
+    if (this.offset >= this.message.length) return false;
+    const tag = this.readVarint();
+    this.field = Math.floor(tag / 8);
+    this.wireType = tag % 8;
+    this.valueStart = this.offset;
+    switch (this.wireType) {
       case wireVarint:
-        yield { field, wireType, value: readVarint() };
+        this.readVarint();
         break;
-      case wireLengthDelimited:
-        yield { field, wireType, value: take(Number(readVarint())) };
+      case wireLengthDelimited: {
+        const length = this.readVarint();
+        this.valueStart = this.offset;
+        this.skip(length);
         break;
+      }
       case wireFixed64:
-        yield { field, wireType, value: take(8) };
+        this.skip(8);
         break;
       case wireFixed32:
-        yield { field, wireType, value: take(4) };
+        this.skip(4);
         break;
       default:
-        throw new ProtobufDecodeError(`unsupported wire type ${wireType} for field ${field}`);
+        throw new ProtobufDecodeError(`unsupported wire type ${this.wireType} for field ${this.field}`);
+    }
+    this.valueEnd = this.offset;
+    return true;
+  }
+
+  /** A varint as a number; etcd's revisions and counts stay far below 2^53. */
+  number(): number {
+    this.expect(wireVarint);
+    let result = 0;
+    let scale = 1;
+    for (let index = this.valueStart; index < this.valueEnd; index += 1) {
+      result += ((this.message[index] as number) & 0x7f) * scale;
+      scale *= 0x80;
+    }
+    return result;
+  }
+
+  /** A varint as an exact unsigned 64-bit value (member and cluster ids). */
+  uint64(): bigint {
+    this.expect(wireVarint);
+    let result = 0n;
+    let shift = 0n;
+    for (let index = this.valueStart; index < this.valueEnd; index += 1) {
+      result |= BigInt((this.message[index] as number) & 0x7f) << shift;
+      shift += 7n;
+    }
+    return BigInt.asUintN(64, result);
+  }
+
+  /** A length-delimited value, sharing memory with the message. */
+  bytes(): Buffer {
+    this.expect(wireLengthDelimited);
+    return this.message.subarray(this.valueStart, this.valueEnd);
+  }
+
+  private expect(wireType: number): void {
+    if (this.wireType !== wireType) {
+      throw new ProtobufDecodeError(`field ${this.field}: expected wire type ${wireType}, got ${this.wireType}`);
     }
   }
-}
 
-/** A varint field as a number; etcd's revisions and counts stay far below 2^53. */
-export function varintNumber(field: ProtobufField): number {
-  if (field.wireType !== wireVarint) {
-    throw new ProtobufDecodeError(`field ${field.field}: expected a varint, got wire type ${field.wireType}`);
+  /** Reads a varint's value (exact below 2^53) and moves past it. */
+  private readVarint(): number {
+    let result = 0;
+    let scale = 1;
+    for (let index = 0; index < 10; index += 1) {
+      const byte = this.message[this.offset];
+      if (byte === undefined) throw new ProtobufDecodeError("truncated varint");
+      this.offset += 1;
+      result += (byte & 0x7f) * scale;
+      if (byte < 0x80) return result;
+      scale *= 0x80;
+    }
+    throw new ProtobufDecodeError("varint longer than 10 bytes");
   }
-  return Number(BigInt.asIntN(64, field.value));
-}
 
-export function varintBigInt(field: ProtobufField): bigint {
-  if (field.wireType !== wireVarint) {
-    throw new ProtobufDecodeError(`field ${field.field}: expected a varint, got wire type ${field.wireType}`);
+  private skip(length: number): void {
+    if (this.offset + length > this.message.length) throw new ProtobufDecodeError("truncated field");
+    this.offset += length;
   }
-  return field.value;
-}
-
-export function lengthDelimited(field: ProtobufField): Buffer {
-  if (field.wireType !== wireLengthDelimited) {
-    throw new ProtobufDecodeError(`field ${field.field}: expected bytes, got wire type ${field.wireType}`);
-  }
-  return field.value;
 }
