@@ -166,6 +166,23 @@ describe("kubectl against skiff", () => {
     assert.match(explained, /image\s+<string>/);
   });
 
+  test("the protobuf generators and auth commands", async () => {
+    await ok(["create", "job", "j1", "-n", "e2e", "--image=localhost:5000/busybox:latest", "--", "echo", "hi"]);
+    const job = JSON.parse(await ok(["get", "-n", "e2e", "job", "j1", "-o", "json"]));
+    const uid = job.metadata.uid;
+    assert.deepEqual(job.spec.selector.matchLabels, { "batch.kubernetes.io/controller-uid": uid });
+    assert.equal(job.spec.template.metadata.labels["job-name"], "j1");
+    assert.equal(job.spec.backoffLimit, 6);
+    await ok(["create", "cronjob", "c1", "-n", "e2e", "--image=localhost:5000/busybox:latest", "--schedule=*/5 * * * *"]);
+    await ok(["create", "secret", "generic", "s1", "-n", "e2e", "--from-literal=k=v"]);
+    assert.equal(await ok(["get", "-n", "e2e", "secret", "s1", "-o", "jsonpath={.data.k}"]), Buffer.from("v").toString("base64"));
+    await ok(["create", "serviceaccount", "sa1", "-n", "e2e"]);
+    await ok(["create", "service", "clusterip", "s2", "-n", "e2e", "--tcp=80:8080"]);
+    assert.equal((await ok(["auth", "can-i", "create", "pods"])).trim(), "yes");
+    assert.match(await ok(["auth", "whoami"]), /admin/);
+    assert.match(await ok(["get", "all", "-n", "e2e"]), /cronjob.batch\/c1/);
+  });
+
   test("errors: invalid name, stale resourceVersion, unknown resource, no credentials", async () => {
     const invalid = await fails(["create", "configmap", "Bad_Name", "-n", "e2e", "--from-literal=a=b"]);
     assert.match(invalid, /ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"/);

@@ -13,6 +13,9 @@ export function podStrategy(info: ResourceInfo): Strategy {
     tracksGeneration: false,
     prepareForCreate(obj) {
       obj.status = { phase: "Pending" };
+      // Upstream turns a negative grace period into the shortest real one.
+      const spec = (obj as PodShape).spec;
+      if (spec?.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds < 0) spec.terminationGracePeriodSeconds = 1;
     },
     gracePeriod(obj, requested) {
       const pod = obj as PodShape;

@@ -3,10 +3,12 @@ import type { ResourceInfo } from "../../api/registry.ts";
 import { genericStrategy, type ApiObject, type Strategy } from "./strategy.ts";
 import { podStrategy } from "./pods.ts";
 import { namespaceStrategy } from "./namespaces.ts";
+import { jobStrategy } from "./jobs.ts";
 
 const special: Record<string, (info: ResourceInfo) => Strategy> = {
   "/pods": podStrategy,
   "/namespaces": namespaceStrategy,
+  "batch/jobs": jobStrategy,
   // Events and endpoints are written by controllers with PUT-to-create semantics upstream.
   "/events": (info) => genericStrategy(info, { allowCreateOnUpdate: true }),
   "events.k8s.io/events": (info) => genericStrategy(info, { allowCreateOnUpdate: true }),
