@@ -19,6 +19,7 @@ import type { EtcdTlsOptions } from "./etcd-client.ts";
 import { EtcdClient, isServiceError, isTransient } from "./etcd-client.ts";
 import type { RequestOp, RevisionCompare, TxnResponse, WatchEventMessage } from "./etcd-messages.ts";
 import { EtcdWatchHub } from "./etcd-watch-hub.ts";
+import { parseStamped } from "../stamp-revision.ts";
 
 export interface EtcdStoreOptions {
   /** Client URLs of the cluster's members, e.g. ["http://127.0.0.1:2379"]. */
@@ -63,7 +64,9 @@ class EtcdStore implements Store {
       requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     });
     this.prefix = Buffer.from(options.prefix ?? "", "utf8");
-    this.watchHub = new EtcdWatchHub(this.client, options.watchReconnectTimeoutMs ?? 30_000, this.closing.signal);
+    this.watchHub = new EtcdWatchHub(this.client, options.watchReconnectTimeoutMs ?? 30_000, this.closing.signal, (event) =>
+      this.toWatchEvent(event),
+    );
   }
 
   async probe(timeoutMs: number): Promise<void> {
@@ -74,7 +77,7 @@ class EtcdStore implements Store {
     const response = await this.call("get", key, () => this.client.range({ key: this.etcdKey(key) }));
     const kv = response.kvs[0];
     if (kv === undefined) throw new StoreError("NotFound", `${key} not found`, key);
-    return parseStamped<T>(kv.value, kv.modRevision);
+    return decodeValue<T>(kv.value, kv.modRevision);
   }
 
   async list<T extends StoredObject>(options: ListOptions): Promise<ListResult<T>> {
@@ -99,7 +102,7 @@ class EtcdStore implements Store {
       }),
     );
     const revision = position.revision === 0 ? response.header.revision : position.revision;
-    const items = response.kvs.map((kv) => parseStamped<T>(kv.value, kv.modRevision));
+    const items = response.kvs.map((kv) => decodeValue<T>(kv.value, kv.modRevision));
     const result: ListResult<T> = { items, revision };
     const last = response.kvs.at(-1);
     if (response.more && last !== undefined) {
@@ -118,14 +121,14 @@ class EtcdStore implements Store {
       failure: [],
     });
     if (!response.succeeded) throw new StoreError("AlreadyExists", `${key} already exists`, key);
-    return parseStamped<T>(value, response.header.revision);
+    return decodeValue<T>(value, response.header.revision);
   }
 
   async update<T extends StoredObject>(key: string, object: T, preconditions: Preconditions = {}): Promise<T> {
     const etcdKey = this.etcdKey(key);
     const value = encodeObject(object);
     const response = await this.conditionalWrite("update", key, preconditions, { put: { key: etcdKey, value } });
-    return parseStamped<T>(value, response.header.revision);
+    return decodeValue<T>(value, response.header.revision);
   }
 
   async delete<T extends StoredObject>(key: string, preconditions: Preconditions = {}): Promise<T> {
@@ -135,7 +138,7 @@ class EtcdStore implements Store {
     const outcome = response.responses[0];
     const previous = outcome !== undefined && "deleteRange" in outcome ? outcome.deleteRange.prevKvs[0] : undefined;
     if (previous === undefined) throw new StoreError("Unavailable", `delete ${key}: etcd returned no previous value`, key);
-    return parseStamped<T>(previous.value, response.header.revision);
+    return decodeValue<T>(previous.value, response.header.revision);
   }
 
   watch<T extends StoredObject>(options: WatchOptions): AsyncIterable<WatchEvent<T>> {
@@ -178,17 +181,18 @@ class EtcdStore implements Store {
       description: options.prefix,
     });
     for await (const batch of batches) {
-      for (const event of batch) yield this.toWatchEvent<T>(event);
+      // The hub's events are shared by every watcher and frozen; T is the caller's claim about the values.
+      for (const event of batch) yield event as WatchEvent<T>;
     }
   }
 
-  private toWatchEvent<T extends StoredObject>(event: WatchEventMessage): WatchEvent<T> {
+  private toWatchEvent(event: WatchEventMessage): WatchEvent<StoredObject> {
     const key = this.storeKey(event.kv.key);
     const revision = event.kv.modRevision;
-    const prevObject = event.prevKv === undefined ? undefined : parseStamped<T>(event.prevKv.value, event.prevKv.modRevision);
+    const prevObject = event.prevKv === undefined ? undefined : decodeValue(event.prevKv.value, event.prevKv.modRevision);
     switch (event.type) {
       case "PUT": {
-        const object = parseStamped<T>(event.kv.value, revision);
+        const object = decodeValue(event.kv.value, revision);
         if (event.kv.createRevision === revision) return { type: "ADDED", key, object, revision };
         return prevObject === undefined
           ? { type: "MODIFIED", key, object, revision }
@@ -199,7 +203,7 @@ class EtcdStore implements Store {
           // etcd omits the previous value only when its revision was compacted away.
           throw new StoreError("Expired", `watch: deletion of ${key} at ${revision} came without its last state`, key);
         }
-        return { type: "DELETED", key, object: parseStamped<T>(event.prevKv.value, revision), prevObject, revision };
+        return { type: "DELETED", key, object: decodeValue(event.prevKv.value, revision), prevObject, revision };
       }
     }
   }
@@ -230,7 +234,7 @@ class EtcdStore implements Store {
     for (let round = 0; round < maxUidPreconditionRounds; round += 1) {
       const current = (await this.call(operation, key, () => this.client.range({ key: etcdKey }))).kvs[0];
       if (current === undefined) throw new StoreError("NotFound", `${operation} ${key}: not found`, key);
-      const actualUid = parseStamped<StoredObject>(current.value, current.modRevision).metadata?.uid;
+      const actualUid = decodeValue<StoredObject>(current.value, current.modRevision).metadata?.uid;
       if (actualUid !== preconditions.uid) {
         throw new StoreError("Conflict", `${operation} ${key}: uid precondition ${preconditions.uid} does not match ${actualUid}`, key);
       }
@@ -330,10 +334,8 @@ function encodeObject(object: StoredObject): Buffer {
  * too, parsed from the bytes they sent: a fresh copy the caller may change,
  * equal to what a later get returns.
  */
-function parseStamped<T extends StoredObject>(value: Buffer, revision: Revision): T {
-  const object = JSON.parse(value.toString("utf8")) as T;
-  object.metadata = { ...object.metadata, resourceVersion: String(revision) };
-  return object;
+function decodeValue<T extends StoredObject>(value: Buffer, revision: Revision): T {
+  return parseStamped<T>(value.toString("utf8"), revision);
 }
 
 /** etcd refuses an empty key; "\0" is the first key there is. */

@@ -1,12 +1,19 @@
 // Watchers of one prefix share one etcd watch. etcd sends every watch its
 // own copy of each event, so a hundred watchers of one prefix would cost a
 // hundred streams of identical bytes to receive and decode; here they cost
-// one. A watcher joins a running feed only when the feed stands exactly at
-// the watcher's fromRevision (every later event is then still to come);
-// otherwise it gets a feed of its own.
+// one, and each event is decoded once and shared, deeply frozen, as the
+// in-process backends share theirs. A watcher joins a running feed only
+// when the feed stands exactly at the watcher's fromRevision (every later
+// event is then still to come); otherwise it gets a feed of its own.
+import type { StoredObject, WatchEvent } from "../store.ts";
+import { deepFreeze } from "../watch-hub.ts";
 import type { EtcdClient } from "./etcd-client.ts";
 import type { WatchEventMessage } from "./etcd-messages.ts";
 import { watchEtcd } from "./etcd-watch.ts";
+
+type SharedEvent = WatchEvent<StoredObject>;
+/** Turns an etcd event into the store's; may throw, which ends the feed with that error. */
+export type DecodeWatchEvent = (message: WatchEventMessage) => SharedEvent;
 
 export interface HubWatchRequest {
   key: Buffer;
@@ -30,9 +37,10 @@ export class EtcdWatchHub {
     private readonly reconnectTimeoutMs: number,
     /** Ends every feed (and so every watcher) when the store closes. */
     private readonly closing: AbortSignal,
+    private readonly decode: DecodeWatchEvent,
   ) {}
 
-  async *watch(request: HubWatchRequest): AsyncGenerator<WatchEventMessage[]> {
+  async *watch(request: HubWatchRequest): AsyncGenerator<readonly SharedEvent[]> {
     if (request.signal.aborted) return;
     const feed = this.feedAt(request);
     const subscriber = feed.subscribe(request.signal);
@@ -60,7 +68,7 @@ export class EtcdWatchHub {
       if (feeds.size === 0 && this.feeds.get(range) === feeds) this.feeds.delete(range);
     });
     feeds.add(feed);
-    feed.start(this.client, { ...request, reconnectTimeoutMs: this.reconnectTimeoutMs }, this.closing);
+    feed.start(this.client, { ...request, reconnectTimeoutMs: this.reconnectTimeoutMs }, this.closing, this.decode);
     return feed;
   }
 }
@@ -84,9 +92,14 @@ class SharedFeed {
     return !this.ended && !this.controller.signal.aborted && this.position === fromRevision;
   }
 
-  start(client: EtcdClient, request: HubWatchRequest & { reconnectTimeoutMs: number }, closing: AbortSignal): void {
+  start(
+    client: EtcdClient,
+    request: HubWatchRequest & { reconnectTimeoutMs: number },
+    closing: AbortSignal,
+    decode: DecodeWatchEvent,
+  ): void {
     const signal = AbortSignal.any([this.controller.signal, closing]);
-    void this.pump(watchEtcd(client, { ...request, signal }));
+    void this.pump(watchEtcd(client, { ...request, signal }), decode);
   }
 
   subscribe(signal: AbortSignal): Subscriber {
@@ -108,12 +121,13 @@ class SharedFeed {
     if (this.subscribers.size === 0) this.controller.abort();
   }
 
-  private async pump(batches: AsyncGenerator<WatchEventMessage[]>): Promise<void> {
+  private async pump(messages: AsyncGenerator<WatchEventMessage[]>, decode: DecodeWatchEvent): Promise<void> {
     let failure: { error: unknown } | undefined;
     try {
-      for await (const batch of batches) {
+      for await (const batch of messages) {
+        const events = batch.map((message) => deepFreeze(decode(message)));
         this.position = (batch.at(-1) as WatchEventMessage).kv.modRevision;
-        for (const subscriber of this.subscribers) subscriber.push(batch);
+        for (const subscriber of this.subscribers) subscriber.push(events);
         while (!this.controller.signal.aborted && [...this.subscribers].some((subscriber) => subscriber.backlog >= maxQueuedBatches)) {
           await new Promise<void>((resolve) => (this.wakePump = resolve));
           this.wakePump = undefined;
@@ -130,7 +144,7 @@ class SharedFeed {
 }
 
 class Subscriber {
-  private readonly queue: WatchEventMessage[][] = [];
+  private readonly queue: (readonly SharedEvent[])[] = [];
   private wake: (() => void) | undefined;
   private finished: { failure?: { error: unknown } } | undefined;
   private readonly onAbort = (): void => {
@@ -150,7 +164,7 @@ class Subscriber {
     return this.queue.length;
   }
 
-  push(batch: WatchEventMessage[]): void {
+  push(batch: readonly SharedEvent[]): void {
     this.queue.push(batch);
     this.wake?.();
   }
@@ -161,7 +175,7 @@ class Subscriber {
   }
 
   /** The next batch; undefined when the watch is over; throws the feed's failure after the queued batches. */
-  async next(): Promise<WatchEventMessage[] | undefined> {
+  async next(): Promise<readonly SharedEvent[] | undefined> {
     while (this.queue.length === 0 && this.finished === undefined && !this.signal.aborted) {
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;

@@ -58,6 +58,8 @@ describe("etcd watchers sharing one feed", () => {
         events.map((event) => event.revision),
         written,
       );
+      // Decoded once per feed and shared: frozen, so no watcher can change another's event.
+      assert.ok(Object.isFrozen(events[0]!.object.metadata));
       // A watcher from an old revision gets its own feed and the full history.
       const late = await collectWatch<TestObject>(store, "/s/", from).finish(written.at(-1)!);
       assert.equal(late.length, written.length);

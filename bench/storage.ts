@@ -1,0 +1,398 @@
+// Storage benchmark: the SQLite store (durable: WAL, synchronous FULL) and a
+// real single-member etcd 3.4 (default fsync) measured in one run with the
+// same workload. Prints a table, then one JSON line with every figure.
+// Figures only: nothing here asserts a timing.
+//
+//   npm run bench:storage
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { startEtcd } from "../test/support/etcd.ts";
+import type { EtcdCluster } from "../test/support/etcd.ts";
+import { openEtcdStore } from "../src/storage/etcd/etcd-store.ts";
+import { openSqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
+import type { Revision, Store } from "../src/storage/store.ts";
+
+const workload = {
+  warmupWrites: 200,
+  writesC1: 2_000,
+  writesC64: 10_000,
+  writers: 64,
+  updatesC1: 2_000,
+  gets: 2_000,
+  listObjects: 1_000,
+  listPageSize: 100,
+  listRepeats: 20,
+  watchers: 100,
+  watchWritesPerSecond: 1_000,
+  watchSeconds: 5,
+  /** Each write phase also stops after this long, so a slow backend cannot stretch the run. */
+  phaseCapMs: 20_000,
+};
+
+interface Measurement {
+  ops: number;
+  seconds: number;
+  opsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+interface WatchMeasurement {
+  watchers: number;
+  writes: number;
+  /** Write acknowledgements per second actually reached while pacing at the target rate. */
+  achievedWritesPerSecond: number;
+  /** Writes that failed (each is reported, none retried). */
+  failedWrites: number;
+  /** Deliveries counted: one per event per watcher. */
+  deliveries: number;
+  missing: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+interface BackendResult {
+  operations: Record<string, Measurement>;
+  watch: WatchMeasurement;
+}
+
+class LatencyRecorder {
+  private samples: Float64Array;
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.samples = new Float64Array(capacity);
+  }
+
+  add(ms: number): void {
+    if (this.count === this.samples.length) {
+      const grown = new Float64Array(this.samples.length * 2);
+      grown.set(this.samples);
+      this.samples = grown;
+    }
+    this.samples[this.count++] = ms;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  percentile(fraction: number): number {
+    if (this.count === 0) return Number.NaN;
+    const sorted = this.samples.slice(0, this.count).sort();
+    return sorted[Math.min(this.count - 1, Math.ceil(fraction * this.count) - 1)] as number;
+  }
+
+  max(): number {
+    let highest = Number.NaN;
+    for (let index = 0; index < this.count; index++) {
+      const sample = this.samples[index] as number;
+      if (!(sample <= highest)) highest = sample;
+    }
+    return highest;
+  }
+}
+
+/** A pod of about 2 KB of JSON, shaped like what a Deployment's controller and the kubelet write. */
+function realisticPod(namespace: string, name: string, generation: number): Pod {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name,
+      namespace,
+      uid: `3f8a2c1e-${name.padStart(4, "0").slice(-4)}-4b7d-9e2f-0c5a7d3b1e6f`,
+      generateName: "web-7d4b9c8f6d-",
+      creationTimestamp: "2026-01-15T10:24:31Z",
+      labels: { app: "web", tier: "frontend", "pod-template-hash": "7d4b9c8f6d", release: "stable" },
+      annotations: { "kubectl.kubernetes.io/restartedAt": "2026-01-15T10:20:00Z", "bench.skiff.dev/generation": String(generation) },
+      ownerReferences: [
+        { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-7d4b9c8f6d", uid: "9c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f", controller: true, blockOwnerDeletion: true },
+      ],
+    },
+    spec: {
+      containers: [
+        {
+          name: "web",
+          image: "localhost:5000/web:1.27.3",
+          ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
+          env: [
+            { name: "LOG_LEVEL", value: "info" },
+            { name: "POD_NAME", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.name" } } },
+          ],
+          resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+          readinessProbe: { httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" }, periodSeconds: 5, timeoutSeconds: 1 },
+          volumeMounts: [{ name: "kube-api-access-x7k2p", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true }],
+          imagePullPolicy: "IfNotPresent",
+          terminationMessagePath: "/dev/termination-log",
+          terminationMessagePolicy: "File",
+        },
+      ],
+      volumes: [{ name: "kube-api-access-x7k2p", projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: "token" } }] } }],
+      restartPolicy: "Always",
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: "ClusterFirst",
+      serviceAccountName: "default",
+      nodeName: "node-3",
+      schedulerName: "default-scheduler",
+      tolerations: [{ key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 }],
+      priority: 0,
+    },
+    status: {
+      phase: "Running",
+      conditions: [
+        { type: "Initialized", status: "True", lastTransitionTime: "2026-01-15T10:24:31Z" },
+        { type: "Ready", status: "True", lastTransitionTime: "2026-01-15T10:24:35Z" },
+        { type: "PodScheduled", status: "True", lastTransitionTime: "2026-01-15T10:24:31Z" },
+      ],
+      hostIP: "10.0.0.13",
+      podIP: "10.42.3.17",
+      startTime: "2026-01-15T10:24:31Z",
+      qosClass: "Burstable",
+    },
+  };
+}
+
+/** Runs `total` operations on `concurrency` workers; each phase also ends at the time cap. */
+async function measure(total: number, concurrency: number, operation: (index: number) => Promise<unknown>): Promise<Measurement> {
+  const latencies = new LatencyRecorder(total);
+  const started = performance.now();
+  const deadline = started + workload.phaseCapMs;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total && performance.now() < deadline) {
+        const index = next++;
+        const begun = performance.now();
+        await operation(index);
+        latencies.add(performance.now() - begun);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1_000;
+  return {
+    ops: latencies.size,
+    seconds,
+    opsPerSecond: latencies.size / seconds,
+    p50Ms: latencies.percentile(0.5),
+    p99Ms: latencies.percentile(0.99),
+  };
+}
+
+async function measureOperations(store: Store): Promise<Record<string, Measurement>> {
+  const operations: Record<string, Measurement> = {};
+  await measure(workload.warmupWrites, 1, (i) => store.create(`/bench/warmup/p${i}`, realisticPod("warmup", `p${i}`, 0)));
+
+  const c1Keys: string[] = [];
+  operations["create c1"] = await measure(workload.writesC1, 1, (i) => {
+    const namespace = i < workload.listObjects ? "listed" : "other";
+    const key = `/bench/pods/${namespace}/p${String(i).padStart(5, "0")}`;
+    c1Keys.push(key);
+    return store.create(key, realisticPod(namespace, `p${i}`, 0));
+  });
+  operations["update c1"] = await measure(workload.updatesC1, 1, async (i) => {
+    const key = c1Keys[i % c1Keys.length] as string;
+    return store.update(key, realisticPod("listed", `p${i}`, i + 1));
+  });
+  operations["get c1"] = await measure(workload.gets, 1, (i) => store.get(c1Keys[i % c1Keys.length] as string));
+
+  const pageLatencies = new LatencyRecorder(workload.listRepeats * 16);
+  operations["list 1000 (pages of 100)"] = await measure(workload.listRepeats, 1, async () => {
+    let token: string | undefined;
+    for (let page = 0; page < 1_000; page++) {
+      const begun = performance.now();
+      const result = await store.list({ prefix: "/bench/pods/listed/", limit: workload.listPageSize, continue: token });
+      pageLatencies.add(performance.now() - begun);
+      token = result.continue;
+      if (token === undefined) return;
+    }
+  });
+  operations["list page of 100"] = {
+    ops: pageLatencies.size,
+    seconds: operations["list 1000 (pages of 100)"].seconds,
+    opsPerSecond: pageLatencies.size / operations["list 1000 (pages of 100)"].seconds,
+    p50Ms: pageLatencies.percentile(0.5),
+    p99Ms: pageLatencies.percentile(0.99),
+  };
+
+  operations["create c64"] = await measure(workload.writesC64, workload.writers, (i) =>
+    store.create(`/bench/c64/p${String(i).padStart(5, "0")}`, realisticPod("c64", `p${i}`, 0)),
+  );
+  operations["update c64"] = await measure(workload.writesC64, workload.writers, (i) => {
+    const created = Math.max(1, operations["create c64"]?.ops ?? 1);
+    const key = `/bench/c64/p${String(i % created).padStart(5, "0")}`;
+    return store.update(key, realisticPod("c64", `p${i}`, i + 1));
+  });
+  return operations;
+}
+
+/**
+ * Watch fan-out: `watchers` watches on one prefix while writes are issued at
+ * a steady rate (open loop: a slow write does not delay the next one).
+ * Latency = from issuing a write to each watcher receiving its event.
+ */
+async function measureWatch(store: Store): Promise<WatchMeasurement> {
+  const total = workload.watchWritesPerSecond * workload.watchSeconds;
+  const issuedAt = new Float64Array(total);
+  const latencies = new LatencyRecorder(total * workload.watchers);
+  // One controller per watcher, as independent clients would have.
+  const controllers = Array.from({ length: workload.watchers }, () => new AbortController());
+  const from: Revision = await store.currentRevision();
+  const prefix = "/bench/watch/";
+  const indexOfKey = (key: string): number => Number(key.slice(prefix.length + 1));
+  // Only this phase writes under the prefix: each watcher is done after `total` events.
+  const received = new Array<number>(workload.watchers).fill(0);
+  const watchers = Array.from({ length: workload.watchers }, async (_, watcher) => {
+    for await (const event of store.watch({ prefix, fromRevision: from, signal: (controllers[watcher] as AbortController).signal })) {
+      latencies.add(performance.now() - (issuedAt[indexOfKey(event.key)] as number));
+      received[watcher] = (received[watcher] as number) + 1;
+      if (received[watcher] === total) return;
+    }
+  });
+
+  const started = performance.now();
+  const intervalMs = 1_000 / workload.watchWritesPerSecond;
+  // Open loop up to `writers` writes in flight: a backend slower than the
+  // target rate is then driven as fast as it goes, and reports that rate.
+  const inFlight = new Set<Promise<void>>();
+  let failedWrites = 0;
+  for (let i = 0; i < total; i++) {
+    const due = started + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    while (inFlight.size >= workload.writers) await Promise.race(inFlight);
+    issuedAt[i] = performance.now();
+    const write: Promise<void> = store
+      .create(`${prefix}p${i}`, realisticPod("watch", `p${i}`, 0))
+      .then(
+        () => undefined,
+        () => void failedWrites++,
+      )
+      .finally(() => inFlight.delete(write));
+    inFlight.add(write);
+  }
+  await Promise.all(inFlight);
+  const writeSeconds = (performance.now() - started) / 1_000;
+  const giveUp = setTimeout(() => controllers.forEach((controller) => controller.abort()), 30_000);
+  await Promise.all(watchers);
+  clearTimeout(giveUp);
+  const deliveries = received.reduce((sum, count) => sum + count, 0);
+  return {
+    watchers: workload.watchers,
+    writes: total,
+    achievedWritesPerSecond: (total - failedWrites) / writeSeconds,
+    failedWrites,
+    deliveries,
+    missing: (total - failedWrites) * workload.watchers - deliveries,
+    p50Ms: latencies.percentile(0.5),
+    p99Ms: latencies.percentile(0.99),
+    maxMs: latencies.max(),
+  };
+}
+
+async function benchmark(store: Store): Promise<BackendResult> {
+  try {
+    const operations = await measureOperations(store);
+    const watch = await measureWatch(store);
+    return { operations, watch };
+  } finally {
+    await store.close();
+  }
+}
+
+function formatTable(sqlite: BackendResult, etcd: BackendResult): string {
+  const rows: string[][] = [["operation", "backend", "ops", "ops/s", "p50 ms", "p99 ms", "sqlite/etcd ops/s"]];
+  for (const name of Object.keys(sqlite.operations)) {
+    const pair = [sqlite.operations[name], etcd.operations[name]];
+    pair.forEach((measurement, index) => {
+      if (measurement === undefined) return;
+      const ratio = index === 0 ? ratioOf(sqlite.operations[name], etcd.operations[name]).toFixed(2) : "";
+      rows.push([
+        index === 0 ? name : "",
+        index === 0 ? "sqlite" : "etcd",
+        String(measurement.ops),
+        measurement.opsPerSecond.toFixed(0),
+        measurement.p50Ms.toFixed(2),
+        measurement.p99Ms.toFixed(2),
+        ratio,
+      ]);
+    });
+  }
+  const watchRows: string[][] = [["watch fan-out", "backend", "watchers", "writes/s", "p50 ms", "p99 ms", "max ms", "failed writes", "missing"]];
+  for (const [backend, result] of [
+    ["sqlite", sqlite],
+    ["etcd", etcd],
+  ] as const) {
+    const w = result.watch;
+    watchRows.push([
+      `${w.writes} writes`,
+      backend,
+      String(w.watchers),
+      w.achievedWritesPerSecond.toFixed(0),
+      w.p50Ms.toFixed(2),
+      w.p99Ms.toFixed(2),
+      w.maxMs.toFixed(2),
+      String(w.failedWrites),
+      String(w.missing),
+    ]);
+  }
+  return `${align(rows)}\n\n${align(watchRows)}`;
+}
+
+function align(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] as number)).join("  ").trimEnd()).join("\n");
+}
+
+function ratioOf(sqlite: Measurement | undefined, etcd: Measurement | undefined): number {
+  return sqlite === undefined || etcd === undefined ? Number.NaN : sqlite.opsPerSecond / etcd.opsPerSecond;
+}
+
+const round = (value: number): number => Math.round(value * 1_000) / 1_000;
+
+function rounded<T extends object>(figures: T): T {
+  return Object.fromEntries(Object.entries(figures).map(([name, value]) => [name, typeof value === "number" ? round(value) : value])) as T;
+}
+
+async function main(): Promise<void> {
+  const folder = await mkdtemp(join(tmpdir(), "skiff-bench-storage-"));
+  let cluster: EtcdCluster | undefined;
+  const cleanUp = async (): Promise<void> => {
+    await cluster?.stop();
+    await rm(folder, { recursive: true, force: true });
+  };
+  process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
+  try {
+    const objectBytes = Buffer.byteLength(JSON.stringify(realisticPod("listed", "p00001", 1)));
+    console.log(`storage benchmark: objects of ${objectBytes} bytes JSON; sqlite in ${folder}; etcd 3.4 single member, default fsync`);
+    const sqlite = await benchmark(await openSqliteStore({ path: join(folder, "state.db") }));
+    cluster = await startEtcd();
+    const etcd = await benchmark(await openEtcdStore({ endpoints: cluster.endpoints, prefix: "/skiff" }));
+    console.log(formatTable(sqlite, etcd));
+    const figures = {
+      sqlite_vs_etcd_writes_ratio_c1: round(ratioOf(sqlite.operations["create c1"], etcd.operations["create c1"])),
+      sqlite_vs_etcd_writes_ratio_c64: round(ratioOf(sqlite.operations["create c64"], etcd.operations["create c64"])),
+      watch_p99_ms: round(sqlite.watch.p99Ms),
+      etcd_watch_p99_ms: round(etcd.watch.p99Ms),
+      object_bytes: objectBytes,
+      workload,
+      sqlite: {
+        operations: Object.fromEntries(Object.entries(sqlite.operations).map(([name, m]) => [name, rounded(m)])),
+        watch: rounded(sqlite.watch),
+      },
+      etcd: {
+        operations: Object.fromEntries(Object.entries(etcd.operations).map(([name, m]) => [name, rounded(m)])),
+        watch: rounded(etcd.watch),
+      },
+    };
+    console.log(JSON.stringify(figures));
+  } finally {
+    await cleanUp();
+  }
+}
+
+await main();
