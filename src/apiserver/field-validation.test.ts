@@ -473,9 +473,9 @@ describe("errors returned to Strict writes", () => {
     [
       "strategic: the patch printed as Go prints a map",
       "strategic",
-      { spec: { template: { spec: { containers: [{ name: "web", image: "nginx:1.26", bogus: true }] } }, replicas: 3, ratio: 0.5, big: 2500000.5, none: null } },
+      { spec: { template: { spec: { containers: [{ name: "web", image: "nginx:1.26", bogus: true }] } }, replicas: 3, ratio: 0.5, big: 2500000.5, tiny: 0.00001, none: null } },
       {},
-      ' "" is invalid: patch: Invalid value: "map[spec:map[big:2.5000005e+06 none:<nil> ratio:0.5 replicas:3 template:map[spec:map[containers:[map[bogus:true image:nginx:1.26 name:web]]]]]]": strict decoding error: unknown field "spec.template.spec.containers[0].bogus"',
+      ' "" is invalid: patch: Invalid value: "map[spec:map[big:2.5000005e+06 none:<nil> ratio:0.5 replicas:3 template:map[spec:map[containers:[map[bogus:true image:nginx:1.26 name:web]]]] tiny:1e-05]]": strict decoding error: unknown field "spec.template.spec.containers[0].bogus"',
     ],
     [
       "merge: the patched object as JSON, quoted",

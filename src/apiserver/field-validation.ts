@@ -83,7 +83,7 @@ const selectorAttributes = (requirement: Schema) => struct({ rawSelector: text, 
 /**
  * Fields the Go types of Kubernetes 1.32 decode but the generated schemas lack:
  * kubernetes-types 1.30 predates them, or lost them where a doc comment holds
- * `*∕`. Found by comparing schemas.json with the json tags of kubernetes/api
+ * a star followed by a slash. Found by comparing schemas.json with the json tags of kubernetes/api
  * v0.32.9 and apiextensions-apiserver v0.32.13.
  */
 const fieldsMissingFromSchemas: Readonly<Record<string, Record<string, Schema>>> = {
@@ -243,8 +243,12 @@ export function unknownFields(group: string, version: string, kind: string, obj:
   return out;
 }
 
+type ProblemKind = "unknown field" | "duplicate field";
+
+const problemText = (kind: ProblemKind, path: string) => `${kind} ${goQuote(path)}`;
+
 /** The text upstream reports, and warns with, for an unknown field. */
-export const unknownFieldProblem = (path: string): string => `unknown field ${goQuote(path)}`;
+export const unknownFieldProblem = (path: string): string => problemText("unknown field", path);
 
 // Upstream's decoder keeps at most this many strict errors, each text once.
 const maxProblems = 100;
@@ -253,9 +257,9 @@ class ProblemList {
   readonly texts: string[] = [];
   private readonly seen = new Set<string>();
 
-  add(kind: "unknown field" | "duplicate field", path: string): void {
+  add(kind: ProblemKind, path: string): void {
     if (this.texts.length >= maxProblems) return;
-    const problem = `${kind} ${goQuote(path)}`;
+    const problem = problemText(kind, path);
     if (this.seen.has(problem)) return;
     this.seen.add(problem);
     this.texts.push(problem);
@@ -482,7 +486,6 @@ function goPrinted(value: unknown): string {
 
 /** %v of a float64: the shortest digits, in exponent form below 1e-4 and from 1e6 (strconv's 'g' with precision -1). */
 function goFloat(n: number): string {
-  if (!Number.isFinite(n)) return n > 0 ? "+Inf" : n < 0 ? "-Inf" : "NaN";
   const [mantissa = "", exponentText = "0"] = n.toExponential().split("e");
   const exponent = Number(exponentText);
   if (exponent < -4 || exponent >= 6) {
