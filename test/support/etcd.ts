@@ -4,7 +4,10 @@
 // these members are numbers for a real etcd.
 import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { get as httpGet } from "node:http";
+import type { IncomingMessage } from "node:http";
+import { get as httpsGet } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,10 +39,22 @@ export interface EtcdMember {
   restart(): Promise<void>;
 }
 
+/** PEM files and contents a client needs for a cluster started with `tls: true`. */
+export interface EtcdClientTls {
+  ca: string;
+  cert: string;
+  key: string;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
 export interface EtcdCluster {
   readonly members: readonly EtcdMember[];
   /** Client URLs of every member, running or not. */
   readonly endpoints: string[];
+  /** Present when started with `tls: true`: a client certificate the members accept. */
+  readonly clientTls: EtcdClientTls | undefined;
   /** Index in `members` of the current leader, asked of the running members. */
   leaderIndex(): Promise<number>;
   /** Kills every member this harness started and removes the data folder; safe to call twice. */
@@ -53,6 +68,11 @@ export interface StartEtcdOptions {
   startTimeoutMs?: number;
   /** Default /usr/bin/etcd. */
   etcdBinary?: string;
+  /**
+   * Serve clients over https with a throw-away CA made by openssl, and
+   * require client certificates (--client-cert-auth). Peers stay on http.
+   */
+  tls?: boolean;
 }
 
 const defaultEtcdBinary = "/usr/bin/etcd";
@@ -76,14 +96,16 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdClu
   // then start again on new ports, a bounded number of times.
   for (let attempt = 1; attempt <= portAttempts; attempt += 1) {
     const folder = await mkdtemp(join(tmpdir(), "skiff-etcd-"));
-    const cluster = new LocalEtcdCluster(binary, folder, await freePorts(memberCount * 2), memberCount);
+    let cluster: LocalEtcdCluster | undefined;
     try {
+      const certificates = options.tls === true ? await makeCertificates(folder) : undefined;
+      cluster = new LocalEtcdCluster(binary, folder, await freePorts(memberCount * 2), memberCount, certificates);
       await cluster.start(startTimeoutMs);
       return cluster;
     } catch (error) {
       lastError = error;
-      await cluster.stop();
-      if (!cluster.lostPortRace()) break;
+      await (cluster?.stop() ?? rm(folder, { recursive: true, force: true }));
+      if (cluster === undefined || !cluster.lostPortRace()) break;
     }
   }
   throw lastError;
@@ -98,6 +120,7 @@ class LocalEtcdCluster implements EtcdCluster {
     private readonly folder: string,
     ports: number[],
     memberCount: number,
+    private readonly certificates: Certificates | undefined,
   ) {
     const token = `skiff-test-${process.pid}-${Date.now()}`;
     const names = Array.from({ length: memberCount }, (_, index) => `member${index}`);
@@ -107,13 +130,18 @@ class LocalEtcdCluster implements EtcdCluster {
       (name, index) =>
         new LocalEtcdMember(binary, {
           name,
-          clientUrl: `http://127.0.0.1:${ports[index * 2]}`,
+          clientUrl: `${certificates === undefined ? "http" : "https"}://127.0.0.1:${ports[index * 2]}`,
           peerUrl: peerUrls[index] as string,
           dataDir: join(folder, name),
           initialCluster,
           token,
+          certificates,
         }),
     );
+  }
+
+  get clientTls(): EtcdClientTls | undefined {
+    return this.certificates?.client;
   }
 
   get endpoints(): string[] {
@@ -139,7 +167,18 @@ class LocalEtcdCluster implements EtcdCluster {
     try {
       result = await promisify(execFile)(
         etcdctlBinary,
-        ["--endpoints", running.map((member) => member.clientUrl).join(","), "--command-timeout=3s", "endpoint", "status", "-w", "simple"],
+        [
+          "--endpoints",
+          running.map((member) => member.clientUrl).join(","),
+          ...(this.clientTls === undefined
+            ? []
+            : [`--cacert=${this.clientTls.caFile}`, `--cert=${this.clientTls.certFile}`, `--key=${this.clientTls.keyFile}`]),
+          "--command-timeout=3s",
+          "endpoint",
+          "status",
+          "-w",
+          "simple",
+        ],
         { encoding: "utf8", timeout: 10_000, env: etcdFreeEnvironment() },
       );
     } catch (error) {
@@ -173,6 +212,7 @@ interface MemberConfig {
   dataDir: string;
   initialCluster: string;
   token: string;
+  certificates: Certificates | undefined;
 }
 
 class LocalEtcdMember implements EtcdMember {
@@ -218,6 +258,14 @@ class LocalEtcdMember implements EtcdMember {
         `--initial-cluster=${config.initialCluster}`,
         `--initial-cluster-token=${config.token}`,
         "--initial-cluster-state=new",
+        ...(config.certificates === undefined
+          ? []
+          : [
+              `--cert-file=${config.certificates.serverCertFile}`,
+              `--key-file=${config.certificates.serverKeyFile}`,
+              `--trusted-ca-file=${config.certificates.client.caFile}`,
+              "--client-cert-auth",
+            ]),
         "--logger=zap",
         "--log-outputs=stderr",
         "--log-level=warn",
@@ -249,8 +297,7 @@ class LocalEtcdMember implements EtcdMember {
         throw new EtcdHarnessError("StartFailed", `etcd ${this.name} exited during startup:\n${this.log}`);
       }
       try {
-        const response = await fetch(`${this.clientUrl}/health`, { signal: AbortSignal.timeout(2_000) });
-        const body = (await response.json()) as { health?: unknown };
+        const body = JSON.parse(await getText(`${this.clientUrl}/health`, this.config.certificates?.client)) as { health?: unknown };
         if (body.health === "true") return;
         lastProblem = JSON.stringify(body);
       } catch (error) {
@@ -299,4 +346,74 @@ async function freePorts(count: number): Promise<number[]> {
   });
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   return ports;
+}
+
+/** GET on loopback, presenting the client certificate when the cluster serves https. */
+function getText(url: string, tls: EtcdClientTls | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onResponse = (response: IncomingMessage): void => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolve(body));
+      response.on("error", reject);
+    };
+    const request =
+      tls === undefined
+        ? httpGet(url, { timeout: 2_000 }, onResponse)
+        : httpsGet(url, { timeout: 2_000, ca: tls.ca, cert: tls.cert, key: tls.key }, onResponse);
+    request.on("timeout", () => request.destroy(new Error(`GET ${url} timed out`)));
+    request.on("error", reject);
+  });
+}
+
+interface Certificates {
+  client: EtcdClientTls;
+  serverCertFile: string;
+  serverKeyFile: string;
+}
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl in `folder`. */
+async function makeCertificates(folder: string): Promise<Certificates> {
+  const run = promisify(execFile);
+  const path = (name: string): string => join(folder, name);
+  const newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  await run("openssl", ["req", "-x509", ...newKey, "-keyout", path("ca.key"), "-out", path("ca.crt"), "-days", "2", "-subj", "/CN=skiff-test-etcd-ca"]);
+  const extensions = {
+    server: "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n",
+    client: "extendedKeyUsage=clientAuth\n",
+  };
+  for (const [name, extension] of Object.entries(extensions)) {
+    await run("openssl", ["req", ...newKey, "-keyout", path(`${name}.key`), "-out", path(`${name}.csr`), "-subj", `/CN=skiff-test-${name}`]);
+    await writeFile(path(`${name}.ext`), extension);
+    await run("openssl", [
+      "x509",
+      "-req",
+      "-in",
+      path(`${name}.csr`),
+      "-CA",
+      path("ca.crt"),
+      "-CAkey",
+      path("ca.key"),
+      "-CAcreateserial",
+      "-out",
+      path(`${name}.crt`),
+      "-days",
+      "2",
+      "-extfile",
+      path(`${name}.ext`),
+    ]);
+  }
+  return {
+    client: {
+      ca: await readFile(path("ca.crt"), "utf8"),
+      cert: await readFile(path("client.crt"), "utf8"),
+      key: await readFile(path("client.key"), "utf8"),
+      caFile: path("ca.crt"),
+      certFile: path("client.crt"),
+      keyFile: path("client.key"),
+    },
+    serverCertFile: path("server.crt"),
+    serverKeyFile: path("server.key"),
+  };
 }

@@ -69,6 +69,36 @@ describe("etcd watchers sharing one feed", () => {
   });
 });
 
+describe("etcd store over TLS with client certificates", () => {
+  test("reads, writes and watches over https; without a client certificate the cluster refuses", async () => {
+    const cluster = await startEtcd({ tls: true });
+    try {
+      const tls = cluster.clientTls!;
+      assert.match(cluster.endpoints[0]!, /^https:/);
+      const store = await openEtcdStore({ endpoints: cluster.endpoints, tls: { ca: tls.ca, cert: tls.cert, key: tls.key } });
+      try {
+        const from = await store.currentRevision();
+        const watcher = collectWatch<TestObject>(store, "/tls/", from);
+        const created = await store.create("/tls/a", testObject("a", { over: "tls" }));
+        assert.deepEqual(await store.get("/tls/a"), created);
+        const events = await watcher.finish(revisionOf(created));
+        assert.deepEqual(
+          events.map((event) => [event.type, event.key]),
+          [["ADDED", "/tls/a"]],
+        );
+      } finally {
+        await store.close();
+      }
+      await assert.rejects(
+        openEtcdStore({ endpoints: cluster.endpoints, tls: { ca: tls.ca }, dialTimeoutMs: 2_000 }),
+        (error: unknown) => isStoreError(error, "Unavailable"),
+      );
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
+
 describe("etcd store against a stopped cluster", () => {
   test("opening fails Unavailable, naming the endpoints", async () => {
     const cluster = await startEtcd();
