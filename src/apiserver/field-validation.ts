@@ -4,7 +4,7 @@
 // decoder produces (`unknown field "spec.foo"`, `duplicate field "metadata.name"`),
 // so that `kubectl apply --validate=strict` fails, and `--validate=warn` warns,
 // exactly as against a real apiserver.
-import { readFileSync } from "node:fs";
+import { openApiSchemas } from "./openapi/index.ts";
 import { ApiError } from "./status.ts";
 import { goQuote } from "../api/validation/go-value.ts";
 import { formatFieldErrorDetail, formatInvalidMessage, invalid, notSupported } from "../api/validation/field-error.ts";
@@ -131,7 +131,7 @@ let index: SchemaIndex | undefined;
 
 function schemaIndex(): SchemaIndex {
   if (index !== undefined) return index;
-  const schemas = JSON.parse(readFileSync(new URL("./openapi/schemas.json", import.meta.url), "utf8")) as Record<string, Schema>;
+  const schemas = openApiSchemas() as Record<string, Schema>;
   const kinds = new Map<string, string>();
   for (const [name, schema] of Object.entries(schemas)) {
     for (const gvk of (schema["x-kubernetes-group-version-kind"] as { group: string; version: string; kind: string }[] | undefined) ?? []) {

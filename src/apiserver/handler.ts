@@ -11,6 +11,17 @@ import { chooseRendering, decodeBody, type Rendering } from "./negotiation.ts";
 import { applyPatch, parsePatch, patchTypeOf } from "./patch-body.ts";
 import { toTable, type IncludeObject } from "./tables/index.ts";
 import { serverSideApply } from "./rest/server-side-apply.ts";
+import {
+  bodyProblems,
+  parseFieldValidation,
+  patchBodyProblems,
+  strictDecodingError,
+  strictPatchError,
+  unknownFieldProblem,
+  unknownFields,
+  type FieldValidation,
+} from "./field-validation.ts";
+import { mediaType } from "./negotiation.ts";
 
 export interface HttpExchange {
   method: string;
@@ -20,6 +31,8 @@ export interface HttpExchange {
   body(): Promise<Buffer>;
   /** Sends a whole JSON response. */
   reply(status: number, body: unknown, contentType?: string): void;
+  /** Adds a `Warning: 299` header to the response (kubectl prints it). */
+  warn(text: string): void;
   /** Starts a streamed response (watch); returns a writer. */
   stream(status: number, contentType: string): StreamWriter;
 }
@@ -61,6 +74,28 @@ export async function readObject(ex: HttpExchange): Promise<ApiObject> {
   return body as ApiObject;
 }
 
+/** Strict fails the request with its problems; Warn passes them back as warnings. */
+function report(validation: FieldValidation, problems: string[], ex: HttpExchange, strictError: () => Error): void {
+  if (problems.length === 0) return;
+  if (validation === "Strict") throw strictError();
+  if (validation === "Warn") for (const p of problems) ex.warn(p);
+}
+
+/** A create or update body, checked for unknown and duplicate fields as fieldValidation asks. */
+async function readValidatedObject(rest: ResourceRest, ex: HttpExchange, options: "CreateOptions" | "UpdateOptions"): Promise<ApiObject> {
+  const validation = parseFieldValidation(ex.query.get("fieldValidation"), options);
+  const obj = await readObject(ex);
+  if (validation === "Ignore") return obj;
+  const { group, version, kind } = rest.info;
+  const type = mediaType(header(ex, "content-type"));
+  // Protobuf bodies cannot carry unknown fields; upstream checks only JSON and YAML.
+  if (type === "application/vnd.kubernetes.protobuf") return obj;
+  const problems = type === "application/yaml" ? unknownFields(group, version, kind, obj).map(unknownFieldProblem) : bodyProblems(group, version, kind, (await ex.body()).toString("utf8"));
+  const dataVersion = typeof obj.apiVersion === "string" ? obj.apiVersion.split("/").pop()! : version;
+  report(validation, problems, ex, () => strictDecodingError(typeof obj.kind === "string" && obj.kind ? obj.kind : kind, dataVersion, kind, problems));
+  return obj;
+}
+
 /** Handlers of subresources beyond status, keyed "<group>/<resource>/<subresource>". */
 export type SubresourceHandlers = Record<string, (rest: ResourceRest, req: ResourceRequest, ex: HttpExchange) => Promise<void>>;
 
@@ -94,11 +129,11 @@ export async function handleResource(rest: ResourceRest, req: ResourceRequest, e
     case "watch":
       return watch(rest, req, ex);
     case "create": {
-      const obj = await rest.create(namespace, await readObject(ex), writeOpts());
+      const obj = await rest.create(namespace, await readValidatedObject(rest, ex, "CreateOptions"), writeOpts());
       return ex.reply(201, obj);
     }
     case "update": {
-      const { object, created } = await rest.update(namespace, name, await readObject(ex), writeOpts());
+      const { object, created } = await rest.update(namespace, name, await readValidatedObject(rest, ex, "UpdateOptions"), writeOpts());
       return ex.reply(created ? 201 : 200, object);
     }
     case "patch":
@@ -133,7 +168,20 @@ export async function patch(rest: ResourceRest, req: ResourceRequest, ex: HttpEx
     const { object, created } = await serverSideApply(rest, req.namespace, req.name, body, { ...opts, fieldManager: manager, force: queryFlag(q, "force") }, part);
     return ex.reply(created ? 201 : 200, object);
   }
-  const object = await rest.modify(req.namespace, req.name, part, opts, (current) => applyPatch(rest.info, type, current, body));
+  const validation = parseFieldValidation(q.get("fieldValidation"), "PatchOptions");
+  const bodyIssues = validation === "Ignore" ? [] : patchBodyProblems(type, (await ex.body()).toString("utf8"));
+  let problems: string[] = [];
+  const object = await rest.modify(req.namespace, req.name, part, opts, (current) => {
+    const patched = applyPatch(rest.info, type, current, body);
+    if (validation !== "Ignore") {
+      // Each retry starts over from a fresh read.
+      problems = [...bodyIssues, ...unknownFields(rest.info.group, rest.info.version, rest.info.kind, patched).map(unknownFieldProblem)];
+      if (validation === "Strict" && problems.length > 0) throw strictPatchError(type, body, patched, problems);
+    }
+    return patched;
+  });
+  // Strict patches with problems already failed inside modify.
+  if (validation === "Warn") for (const p of problems) ex.warn(p);
   ex.reply(200, object);
 }
 

@@ -147,10 +147,13 @@ export class ApiServer {
     const url = new URL(req.url ?? "/", "https://localhost");
     const method = req.method ?? "GET";
     let target: StatusTarget | undefined;
+    const warnings: string[] = [];
     const reply = (status: number, body: unknown, contentType = "application/json") => {
       if (res.headersSent) return;
       const text = typeof body === "string" ? body : JSON.stringify(body);
-      res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
+      const headers: Record<string, string | number | string[]> = { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" };
+      if (warnings.length > 0) headers["Warning"] = warnings.map(warningHeader);
+      res.writeHead(status, headers);
       res.end(text);
     };
     try {
@@ -170,7 +173,7 @@ export class ApiServer {
         return reply(403, statusObject(403, "Forbidden", `${who.name} is forbidden: ${decision.reason}`));
       }
       if (info.kind === "nonResource") return await this.nonResource(method, url, req, reply);
-      if (isReview(info)) return await handleReview(info, exchange(req, res, url, who, reply), this.authorizer, this.options.authenticator);
+      if (isReview(info)) return await handleReview(info, exchange(req, res, url, who, reply, warnings), this.authorizer, this.options.authenticator);
       const rest = this.registry.rest(info.group, info.version, info.resource);
       if (rest === undefined) {
         return reply(404, statusObject(404, "NotFound", "the server could not find the requested resource"));
@@ -178,7 +181,7 @@ export class ApiServer {
       target = rest.target(info.name);
       const allowed = info.subresource !== "" || rest.info.verbs.includes(info.verb);
       if (!allowed) throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-      await handleResource(rest, info, exchange(req, res, url, who, reply), this.handlers);
+      await handleResource(rest, info, exchange(req, res, url, who, reply, warnings), this.handlers);
     } catch (e) {
       const status = toStatus(e, target);
       if (status.code === 500) console.error(`${method} ${url.pathname}: ${e instanceof Error ? e.stack : String(e)}`);
@@ -235,7 +238,12 @@ function header(req: AnyRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function exchange(req: AnyRequest, res: AnyResponse, url: URL, user: UserInfo, reply: HttpExchange["reply"]): HttpExchange {
+/** RFC 7234 warn-code 299 with the text quoted, as upstream sends warnings. */
+function warningHeader(text: string): string {
+  return `299 - "${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+function exchange(req: AnyRequest, res: AnyResponse, url: URL, user: UserInfo, reply: HttpExchange["reply"], warnings: string[]): HttpExchange {
   let body: Promise<Buffer> | undefined;
   return {
     method: req.method ?? "GET",
@@ -243,6 +251,9 @@ function exchange(req: AnyRequest, res: AnyResponse, url: URL, user: UserInfo, r
     query: url.searchParams,
     user,
     reply,
+    warn: (text) => {
+      if (!warnings.includes(text)) warnings.push(text);
+    },
     body() {
       body ??= readBody(req);
       return body;

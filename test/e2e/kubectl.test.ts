@@ -252,3 +252,19 @@ const expectedApiResources: [string, string, string, string, string][] = [
   ["cronjobs", "cj", "batch/v1", "true", "CronJob"],
   ["jobs", "", "batch/v1", "true", "Job"],
 ];
+
+describe("field validation", () => {
+  test("apply with an unknown field fails strictly; --validate=warn warns and applies", async () => {
+    const file = join(work, "typo.yaml");
+    const d = deployment(1);
+    (d.spec.template.spec.containers[0] as Record<string, unknown>)["imagee"] = "oops";
+    d.metadata.name = "typo";
+    await writeFile(file, toYaml(d));
+    const strict = await fails(["apply", "-f", file]);
+    assert.match(strict, /strict decoding error: unknown field "spec.template.spec.containers\[0\].imagee"/);
+    const warned = await server.kubectl(["apply", "-f", file, "--validate=warn"]);
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(warned.stderr, /Warning: unknown field "spec.template.spec.containers\[0\].imagee"/);
+    assert.match(warned.stdout, /deployment.apps\/typo created/);
+  });
+});

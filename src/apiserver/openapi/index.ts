@@ -10,14 +10,15 @@ import type { ResourceInfo, ResourceRegistry } from "../../api/registry.ts";
 type Schema = Record<string, unknown>;
 
 let schemaCache: Record<string, Schema> | undefined;
-function schemas(): Record<string, Schema> {
+/** The component schemas of the built-in kinds, read once on first use (shared with field validation). */
+export function openApiSchemas(): Record<string, Schema> {
   schemaCache ??= JSON.parse(readFileSync(new URL("./schemas.json", import.meta.url), "utf8")) as Record<string, Schema>;
   return schemaCache;
 }
 
 function kindIndex(): Map<string, string> {
   const index = new Map<string, string>();
-  for (const [name, s] of Object.entries(schemas())) {
+  for (const [name, s] of Object.entries(openApiSchemas())) {
     for (const gvk of (s["x-kubernetes-group-version-kind"] as { group: string; version: string; kind: string }[] | undefined) ?? []) {
       index.set(`${gvk.group}/${gvk.version}/${gvk.kind}`, name);
     }
@@ -68,7 +69,7 @@ function operations(r: ResourceInfo, schemaName: string | undefined, metaPkg: st
 
 /** The names of every schema reachable from the given ones through $ref. */
 function closure(roots: string[]): Set<string> {
-  const all = schemas();
+  const all = openApiSchemas();
   const seen = new Set<string>();
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(visit);
@@ -131,7 +132,7 @@ export class OpenApi {
         paths[`${coll}/{name}/${s.name}`] = { ...sub.item, parameters: params(true) };
       }
     }
-    const all = schemas();
+    const all = openApiSchemas();
     const components = Object.fromEntries([...closure(roots)].sort().map((n) => [n, all[n]]));
     const body = JSON.stringify({
       openapi: "3.0.0",
