@@ -7,12 +7,13 @@
 //
 //   npm run bench:apiserver
 //   npm run bench:apiserver -- --profile DIR   # also CPU-profiles the server
-//                                              # during GET and LIST (slower)
+//                                              # phase by phase (slower)
 //
 // With --profile the server runs under the inspector (loopback port); the
-// profiler runs only around those two phases, its profiles are written to DIR
+// profiler runs only around the measured phases, its profiles are written to DIR
 // as .cpuprofile files (open in Chrome DevTools) and the hottest functions are
-// printed with their TypeScript file:line, mapped through tsx's source maps.
+// printed with their TypeScript file:line, mapped through the inline source
+// maps of the server's bundle.
 import https from "node:https";
 import http from "node:http";
 import { readFile, mkdir, writeFile } from "node:fs/promises";
@@ -478,8 +479,8 @@ class ServerProfiler {
     return profile;
   }
 
-  /** Self time per function, with the original TypeScript position where tsx left a source map. */
-  async hotSpots(profile: CpuProfile, count: number): Promise<HotSpot[]> {
+  /** Self time per function and per source file, at original TypeScript positions where the script has an inline source map. */
+  async hotSpots(profile: CpuProfile, count: number): Promise<{ functions: HotSpot[]; files: HotSpot[] }> {
     // Enabling the debugger replays scriptParsed for every loaded script, source map URLs included.
     await this.call("Debugger.enable");
     await this.call("Debugger.disable");
@@ -489,7 +490,14 @@ class ServerProfiler {
       return maps.get(scriptId) ?? null;
     };
     const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-    const selfMicros = new Map<string, { micros: number; functionName: string; location: string }>();
+    const byFunction = new Map<string, HotSpot>();
+    const byFile = new Map<string, HotSpot>();
+    const charge = (table: Map<string, HotSpot>, functionName: string, location: string, micros: number): void => {
+      const key = `${functionName}@${location}`;
+      const entry = table.get(key) ?? { selfMs: 0, share: 0, functionName, location };
+      entry.selfMs += micros / 1_000;
+      table.set(key, entry);
+    };
     let busyMicros = 0;
     profile.samples.forEach((nodeId, index) => {
       const frame = nodes.get(nodeId)?.callFrame;
@@ -497,15 +505,15 @@ class ServerProfiler {
       if (frame === undefined || frame.functionName === "(idle)") return;
       busyMicros += micros;
       const location = sourceLocation(frame, mapOf(frame.scriptId));
-      const key = `${frame.functionName}@${location}`;
-      const entry = selfMicros.get(key) ?? { micros: 0, functionName: frame.functionName || "(anonymous)", location };
-      entry.micros += micros;
-      selfMicros.set(key, entry);
+      charge(byFunction, frame.functionName || "(anonymous)", location, micros);
+      charge(byFile, "", location.replace(/:\d+$/, ""), micros);
     });
-    return [...selfMicros.values()]
-      .sort((a, b) => b.micros - a.micros)
-      .slice(0, count)
-      .map((entry) => ({ selfMs: entry.micros / 1_000, share: entry.micros / busyMicros, functionName: entry.functionName, location: entry.location }));
+    const top = (table: Map<string, HotSpot>): HotSpot[] =>
+      [...table.values()]
+        .sort((a, b) => b.selfMs - a.selfMs)
+        .slice(0, count)
+        .map((entry) => ({ ...entry, share: (entry.selfMs * 1_000) / busyMicros }));
+    return { functions: top(byFunction), files: top(byFile) };
   }
 
   close(): void {
@@ -525,7 +533,8 @@ const repositoryRoot = fileURLToPath(new URL("..", import.meta.url));
 function sourceLocation(frame: ProfileNode["callFrame"], map: SourceMap | null): string {
   if (frame.url === "") return "(native)";
   const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
-  const file = entry !== undefined && "originalSource" in entry ? entry.originalSource : frame.url;
+  // Source paths in a map are relative to the generated script (the bundle in dist/, or the file tsx compiled).
+  const file = entry !== undefined && "originalSource" in entry ? new URL(entry.originalSource, frame.url).href : frame.url;
   const line = entry !== undefined && "originalLine" in entry ? entry.originalLine + 1 : frame.lineNumber + 1;
   const path = file.startsWith("file://") ? relative(repositoryRoot, fileURLToPath(file)) : file;
   return `${path}:${line}`;
@@ -554,8 +563,11 @@ async function profiled<T>(profiler: ServerProfiler | undefined, directory: stri
   const file = join(directory, `apiserver-${phase}.cpuprofile`);
   await writeFile(file, JSON.stringify(profile));
   console.log(`\nserver CPU profile during ${phase}: ${file}`);
-  const rows = (await profiler.hotSpots(profile, 15)).map((spot) => [spot.selfMs.toFixed(0), `${(spot.share * 100).toFixed(1)}%`, spot.functionName, spot.location]);
-  console.log(align([["self ms", "of busy", "function", "where"], ...rows]));
+  // Samples are taken in wall-clock time: on a busy machine the milliseconds run long, the shares stay fair.
+  const { functions, files } = await profiler.hotSpots(profile, 15);
+  const share = (spot: HotSpot): string => `${(spot.share * 100).toFixed(1)}%`;
+  console.log(align([["self ms", "of busy", "function", "where"], ...functions.map((spot) => [spot.selfMs.toFixed(0), share(spot), spot.functionName, spot.location])]));
+  console.log(`\n${align([["self ms", "of busy", "file"], ...files.slice(0, 8).map((spot) => [spot.selfMs.toFixed(0), share(spot), spot.location])])}`);
   return result;
 }
 
