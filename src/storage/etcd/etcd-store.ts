@@ -20,6 +20,8 @@ import { EtcdClient, isServiceError, isTransient } from "./etcd-client.ts";
 import type { RequestOp, RevisionCompare, TxnResponse, WatchEventMessage } from "./etcd-messages.ts";
 import { EtcdWatchHub } from "./etcd-watch-hub.ts";
 import { parseStamped } from "../stamp-revision.ts";
+import type { CompactionPolicy } from "../auto-compaction.ts";
+import { defaultCompactionPolicy, startAutoCompaction } from "../auto-compaction.ts";
 
 export interface EtcdStoreOptions {
   /** Client URLs of the cluster's members, e.g. ["http://127.0.0.1:2379"]. */
@@ -33,6 +35,12 @@ export interface EtcdStoreOptions {
   dialTimeoutMs?: number;
   /** How long a watch keeps trying to resume on another member; default 30 s. */
   watchReconnectTimeoutMs?: number;
+  /**
+   * Periodic compaction of etcd's history, as kube-apiserver does it and as
+   * the SQLite store does; default every 5 minutes keeping 1,000 revisions.
+   * "off" when something else compacts the cluster.
+   */
+  compaction?: CompactionPolicy | "off";
 }
 
 /** Opens the store and checks that a member answers; fails "Unavailable" otherwise. */
@@ -44,6 +52,8 @@ export async function openEtcdStore(options: EtcdStoreOptions): Promise<Store> {
     await store.close();
     throw error;
   }
+  const policy = options.compaction ?? defaultCompactionPolicy;
+  if (policy !== "off") store.compactPeriodically(policy);
   return store;
 }
 
@@ -56,6 +66,9 @@ class EtcdStore implements Store {
   private readonly prefix: Buffer;
   private readonly closing = new AbortController();
   private readonly watchHub: EtcdWatchHub;
+  /** The highest revision this store compacted to (etcd may have compacted further). */
+  private compactedTo: Revision = 0;
+  private stopCompaction: () => void = () => undefined;
 
   constructor(options: EtcdStoreOptions) {
     this.client = new EtcdClient({
@@ -67,6 +80,10 @@ class EtcdStore implements Store {
     this.watchHub = new EtcdWatchHub(this.client, options.watchReconnectTimeoutMs ?? 30_000, this.closing.signal, (event) =>
       this.toWatchEvent(event),
     );
+  }
+
+  compactPeriodically(policy: CompactionPolicy): void {
+    this.stopCompaction = startAutoCompaction(this, () => this.compactedTo, policy);
   }
 
   async probe(timeoutMs: number): Promise<void> {
@@ -90,9 +107,12 @@ class EtcdStore implements Store {
       throw new StoreError("InvalidArgument", `revision must be a non-negative integer, got ${requested}`);
     }
     const position =
-      options.continue === undefined
+      options.continue === undefined || options.continue === ""
         ? { revision: requested, startKey: options.prefix }
         : decodeContinueToken(options.prefix, options.continue);
+    if (requested !== 0 && requested !== position.revision) {
+      throw new StoreError("InvalidArgument", `revision ${requested} disagrees with the continue token's ${position.revision}`);
+    }
     const response = await this.call("list", options.prefix, () =>
       this.client.range({
         key: rangeStart(this.etcdKey(position.startKey)),
@@ -160,12 +180,13 @@ class EtcdStore implements Store {
       await this.call("compact", undefined, () => this.client.compact({ revision }));
     } catch (error) {
       // History up to there is already gone: the request is fulfilled.
-      if (isStoreError(error, "Expired")) return;
-      throw error;
+      if (!isStoreError(error, "Expired")) throw error;
     }
+    this.compactedTo = Math.max(this.compactedTo, revision);
   }
 
   async close(): Promise<void> {
+    this.stopCompaction();
     this.closing.abort();
     this.client.close();
   }

@@ -69,6 +69,35 @@ describe("etcd watchers sharing one feed", () => {
   });
 });
 
+describe("etcd store periodic compaction", () => {
+  test("compacts etcd's history on the policy's interval, keeping the newest revisions", async () => {
+    single ??= startEtcd();
+    const store = await openEtcdStore({
+      endpoints: (await single).endpoints,
+      prefix: "/auto-compaction",
+      compaction: { intervalMs: 50, keepRevisions: 5 },
+    });
+    try {
+      const revisions: number[] = [];
+      for (let i = 0; i < 20; i++) revisions.push(revisionOf(await store.create(`/k${i}`, testObject(`k${i}`))));
+      const old = revisions[2]!;
+      let expired = false;
+      for (let waited = 0; !expired && waited < 10_000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expired = await store.list({ prefix: "/", revision: old }).then(
+          () => false,
+          (error: unknown) => isStoreError(error, "Expired"),
+        );
+      }
+      assert.ok(expired, `revision ${old} was never compacted`);
+      const kept = await store.list({ prefix: "/", revision: revisions.at(-1)! - 5 });
+      assert.equal(kept.items.length, 15);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("etcd store over TLS with client certificates", () => {
   test("reads, writes and watches over https; without a client certificate the cluster refuses", async () => {
     const cluster = await startEtcd({ tls: true });
