@@ -16,7 +16,7 @@ import type {
 } from "../store.ts";
 import { StoreError, isStoreError } from "../store.ts";
 import type { EtcdTlsOptions } from "./etcd-client.ts";
-import { EtcdClient, isServiceError, isTransient } from "./etcd-client.ts";
+import { EtcdClient, EtcdClientError, isServiceError, isTransient } from "./etcd-client.ts";
 import type { RequestOp, RevisionCompare, TxnResponse, WatchEventMessage } from "./etcd-messages.ts";
 import { EtcdWatchHub } from "./etcd-watch-hub.ts";
 import { parseStamped } from "../stamp-revision.ts";
@@ -45,7 +45,13 @@ export interface EtcdStoreOptions {
 
 /** Opens the store and checks that a member answers; fails "Unavailable" otherwise. */
 export async function openEtcdStore(options: EtcdStoreOptions): Promise<Store> {
-  const store = new EtcdStore(options);
+  let store: EtcdStore;
+  try {
+    store = new EtcdStore(options);
+  } catch (error) {
+    if (error instanceof EtcdClientError) throw new StoreError("InvalidArgument", error.message, undefined, { cause: error });
+    throw error;
+  }
   try {
     await store.probe(options.dialTimeoutMs ?? 5_000);
   } catch (error) {

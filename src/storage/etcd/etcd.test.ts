@@ -128,6 +128,19 @@ describe("etcd store over TLS with client certificates", () => {
   });
 });
 
+describe("etcd store endpoints", () => {
+  const badEndpoints: [string, string[]][] = [
+    ["no endpoint", []],
+    ["another scheme", ["unix:///run/etcd.sock"]],
+    ["not a URL", ["http://"]],
+  ];
+  for (const [what, endpoints] of badEndpoints) {
+    test(`${what} fails InvalidArgument before any connection`, async () => {
+      await assert.rejects(openEtcdStore({ endpoints }), (error: unknown) => isStoreError(error, "InvalidArgument"));
+    });
+  }
+});
+
 describe("etcd store against a stopped cluster", () => {
   test("opening fails Unavailable, naming the endpoints", async () => {
     const cluster = await startEtcd();
