@@ -22,6 +22,7 @@ import {
   type FieldValidation,
 } from "./field-validation.ts";
 import { mediaType } from "./negotiation.ts";
+import { eventJson, listJson } from "./serialize.ts";
 
 export interface HttpExchange {
   method: string;
@@ -124,7 +125,7 @@ export async function handleResource(rest: ResourceRest, req: ResourceRequest, e
       if (list.continue !== undefined) listMeta["continue"] = list.continue;
       if (list.remainingItemCount !== undefined) listMeta["remainingItemCount"] = list.remainingItemCount;
       if (rendering.kind === "table") return ex.reply(200, render(rest, rendering, q, list.items, listMeta));
-      return ex.reply(200, { kind: rest.info.listKind, apiVersion: rest.apiVersion, metadata: listMeta, items: list.items });
+      return ex.reply(200, listJson({ kind: rest.info.listKind, apiVersion: rest.apiVersion, metadata: listMeta }, list.items));
     }
     case "watch":
       return watch(rest, req, ex);
@@ -225,8 +226,8 @@ async function watch(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange)
   const done = new Promise<void>((r) => (finish = r));
   const encode = (type: string, obj: ApiObject) => {
     lastVersion = obj.metadata?.resourceVersion ?? lastVersion;
-    const object = rendering.kind === "table" ? render(rest, rendering, q, [obj]) : obj;
-    return JSON.stringify({ type, object }) + "\n";
+    if (rendering.kind === "table") return JSON.stringify({ type, object: render(rest, rendering, q, [obj]) }) + "\n";
+    return eventJson(type, obj);
   };
   const sink: WatchSink = {
     send(type, obj) {

@@ -20,6 +20,7 @@ import { ApiError, statusObject, toStatus, type StatusTarget } from "./status.ts
 import { maxBodyBytes, wantsAggregatedDiscovery } from "./negotiation.ts";
 import { aggregatedContentType, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
 import { subresourceHandlers } from "./subresources.ts";
+import { objectJson } from "./serialize.ts";
 import { OpenApi } from "./openapi/index.ts";
 
 export const serverVersion = {
@@ -150,15 +151,14 @@ export class ApiServer {
     const warnings: string[] = [];
     const reply = (status: number, body: unknown, contentType = "application/json") => {
       if (res.headersSent) return;
-      const text = typeof body === "string" ? body : JSON.stringify(body);
+      const text = typeof body === "string" ? body : objectJson(body as object);
       const headers: Record<string, string | number | string[]> = { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" };
       if (warnings.length > 0) headers["Warning"] = warnings.map(warningHeader);
       res.writeHead(status, headers);
       res.end(text);
     };
     try {
-      const socket = req.socket as TLSSocket | undefined;
-      const user = this.options.authenticator.authenticate(socket, header(req, "authorization"));
+      const user = this.authenticate(req);
       if (user === undefined && !publicPaths.has(url.pathname)) {
         return reply(401, statusObject(401, "Unauthorized", "Unauthorized"));
       }
@@ -190,6 +190,22 @@ export class ApiServer {
       if (!res.headersSent) reply(status.code ?? 500, status);
       else res.end();
     }
+  }
+
+  /**
+   * A client certificate is the same for every request of a connection:
+   * read it once per connection (HTTP/1.1 socket or HTTP/2 session).
+   */
+  private readonly certificateUsers = new WeakMap<object, UserInfo | undefined>();
+
+  private authenticate(req: AnyRequest): UserInfo | undefined {
+    const authorization = header(req, "authorization");
+    const connection: object = req.httpVersionMajor === 2 ? (req as http2.Http2ServerRequest).stream.session! : req.socket;
+    if (!this.certificateUsers.has(connection)) {
+      const socket = req.socket as TLSSocket;
+      this.certificateUsers.set(connection, this.options.authenticator.authenticate(socket, undefined));
+    }
+    return this.certificateUsers.get(connection) ?? (authorization === undefined ? undefined : this.options.authenticator.authenticate(undefined, authorization));
   }
 
   private async nonResource(method: string, url: URL, req: AnyRequest, reply: (s: number, b: unknown, ct?: string) => void): Promise<void> {

@@ -8,6 +8,7 @@
 // are served from it, writes go to the store.
 import type { Revision, Store, StoredObject, WatchEventType } from "../storage/store.ts";
 import { isStoreError } from "../storage/store.ts";
+import { deepFreeze } from "../storage/watch-hub.ts";
 import { gone } from "./status.ts";
 import { objectKey } from "./keys.ts";
 
@@ -148,7 +149,8 @@ export class WatchCache {
     const listed = await this.feed.store.list<StoredObject>(at > 0 ? { prefix: this.prefix, revision: at } : { prefix: this.prefix });
     this.objects.clear();
     this.sortedKeys = undefined;
-    for (const obj of listed.items) this.objects.set(keyOf(this.prefix, obj), obj);
+    // Frozen like the store's watch events: shared by every reader, serialized once.
+    for (const obj of listed.items) this.objects.set(keyOf(this.prefix, obj), deepFreeze(obj));
     this.history.length = 0;
     this.historyHead = 0;
     this.historyStart = listed.revision;

@@ -66,7 +66,14 @@ export async function serverCommand(argv: string[]): Promise<number> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`cannot listen on ${bindAddress}:${port}: ${code === "EADDRINUSE" ? "address already in use" : (e as Error).message}`);
   }
-  await bootstrap(server.registry, { ip: advertise, port: boundPort });
+  try {
+    await bootstrap(server.registry, { ip: advertise, port: boundPort });
+  } catch (e) {
+    controller.abort();
+    await stopped.catch(() => {});
+    await store.close();
+    throw new Error(`cannot create the cluster's initial objects: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const kubeconfigPath = join(dataDir, "kubeconfig.yaml");
   await writeFile(kubeconfigPath, adminKubeconfig(`https://${advertise.includes(":") ? `[${advertise}]` : advertise}:${boundPort}`, pki.ca.cert, pki.admin), { mode: 0o600 });
   console.log(`skiff: API server listening on https://${bindAddress}:${boundPort} (store: ${store.backend})`);
