@@ -14,8 +14,10 @@ import type { ObjectFilter } from "./filter.ts";
 import { encodeContinueToken } from "../../storage/continue-token.ts";
 import { applyDefaults } from "../../api/defaults/index.ts";
 import { checkObject, checkObjectUpdate } from "./validate.ts";
+import { recordWrite, type FieldManagerOptions } from "./managed-fields.ts";
 
-export interface WriteOptions {
+/** Writes also say who makes them (fieldManager, User-Agent, subresource): see managed-fields.ts. */
+export interface WriteOptions extends FieldManagerOptions {
   dryRun: boolean;
   fieldManager?: string;
   user: UserInfo;
@@ -173,6 +175,8 @@ export class ResourceRest {
     fillCreateMeta(obj, this.info.namespaced ? namespace : "", this.clock(), this.strategy.tracksGeneration);
     this.strategy.prepareForCreate(obj);
     applyDefaults(this.info, obj);
+    // managedFields: the creator owns what it set, defaults included (upstream records before admission).
+    recordWrite(undefined, obj, obj.metadata?.managedFields, { resource: this.info, statusSubresource: this.strategy.statusSubresource, part: "main", options: opts, now: this.clock() });
     await this.admission.admit(this.attributes("CREATE", obj, undefined, opts));
     checkObject(this.info, obj, this.target(obj.metadata?.name ?? ""));
     await this.admission.validate(this.attributes("CREATE", obj, undefined, opts));
@@ -243,6 +247,8 @@ export class ResourceRest {
 
   private async writeUpdate(namespace: string, old: ApiObject, obj: ApiObject, expectVersion: string, opts: WriteOptions, part: UpdatePart): Promise<ApiObject> {
     const name = old.metadata!.name!;
+    // managedFields: what the request body carried, before the status branch below replaces obj.
+    const sentManagedFields = obj.metadata?.managedFields;
     obj.apiVersion = old.apiVersion ?? this.apiVersion;
     obj.kind = this.info.kind;
     keepSystemMeta(obj, old);
@@ -260,6 +266,8 @@ export class ResourceRest {
     if (this.strategy.tracksGeneration && !deepEqual(specOf(obj), specOf(old))) {
       obj.metadata!.generation = (old.metadata?.generation ?? 0) + 1;
     }
+    // managedFields: the writer owns the fields this update changed; others lose them.
+    recordWrite(old, obj, sentManagedFields, { resource: this.info, statusSubresource: this.strategy.statusSubresource, part, options: opts, now: this.clock() });
     await this.admission.admit(this.attributes("UPDATE", obj, old, opts));
     checkObjectUpdate(this.info, obj, old, this.target(name));
     await this.admission.validate(this.attributes("UPDATE", obj, old, opts));
