@@ -28,8 +28,10 @@ const workload = {
   watchers: 100,
   watchWritesPerSecond: 1_000,
   watchSeconds: 5,
-  /** Each write phase also stops after this long, so a slow backend cannot stretch the run. */
+  /** Each phase also stops after this long per backend, so a slow backend cannot stretch the run. */
   phaseCapMs: 20_000,
+  /** Slices per phase, alternating between the backends. */
+  rounds: 4,
 };
 
 interface Measurement {
@@ -157,23 +159,47 @@ function realisticPod(namespace: string, name: string, generation: number): Pod 
   };
 }
 
-/** Runs `total` operations on `concurrency` workers; each phase also ends at the time cap. */
-async function measure(total: number, concurrency: number, operation: (index: number) => Promise<unknown>): Promise<Measurement> {
-  const latencies = new LatencyRecorder(total);
+/** One measured operation kind; its `total` operations are spread over the rounds. */
+interface Phase {
+  name: string;
+  total: number;
+  concurrency: number;
+  run(backend: Backend, index: number): Promise<unknown>;
+}
+
+interface Backend {
+  store: Store;
+  /** Keys written by the create phases, for the updates and reads that follow. */
+  createdC1: string[];
+  createdC64: string[];
+  pageLatencies: LatencyRecorder;
+}
+
+interface Accumulated {
+  latencies: LatencyRecorder;
+  seconds: number;
+}
+
+/** Runs operations `from` to `to` - 1 on `concurrency` workers, stopping early at `capMs`. */
+async function runSlice(phase: Phase, backend: Backend, from: number, to: number, capMs: number, into: Accumulated): Promise<void> {
   const started = performance.now();
-  const deadline = started + workload.phaseCapMs;
-  let next = 0;
+  const deadline = started + capMs;
+  let next = from;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total && performance.now() < deadline) {
+    Array.from({ length: phase.concurrency }, async () => {
+      while (next < to && performance.now() < deadline) {
         const index = next++;
         const begun = performance.now();
-        await operation(index);
-        latencies.add(performance.now() - begun);
+        await phase.run(backend, index);
+        into.latencies.add(performance.now() - begun);
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1_000;
+  into.seconds += (performance.now() - started) / 1_000;
+}
+
+function summary(accumulated: Accumulated): Measurement {
+  const { latencies, seconds } = accumulated;
   return {
     ops: latencies.size,
     seconds,
@@ -183,51 +209,101 @@ async function measure(total: number, concurrency: number, operation: (index: nu
   };
 }
 
-async function measureOperations(store: Store): Promise<Record<string, Measurement>> {
-  const operations: Record<string, Measurement> = {};
-  await measure(workload.warmupWrites, 1, (i) => store.create(`/bench/warmup/p${i}`, realisticPod("warmup", `p${i}`, 0)));
+const c1Key = (index: number): { key: string; namespace: string } => {
+  const namespace = index < workload.listObjects ? "listed" : "other";
+  return { key: `/bench/pods/${namespace}/p${String(index).padStart(5, "0")}`, namespace };
+};
 
-  const c1Keys: string[] = [];
-  operations["create c1"] = await measure(workload.writesC1, 1, (i) => {
-    const namespace = i < workload.listObjects ? "listed" : "other";
-    const key = `/bench/pods/${namespace}/p${String(i).padStart(5, "0")}`;
-    c1Keys.push(key);
-    return store.create(key, realisticPod(namespace, `p${i}`, 0));
-  });
-  operations["update c1"] = await measure(workload.updatesC1, 1, async (i) => {
-    const key = c1Keys[i % c1Keys.length] as string;
-    return store.update(key, realisticPod("listed", `p${i}`, i + 1));
-  });
-  operations["get c1"] = await measure(workload.gets, 1, (i) => store.get(c1Keys[i % c1Keys.length] as string));
+const phases: Phase[] = [
+  {
+    name: "create c1",
+    total: workload.writesC1,
+    concurrency: 1,
+    async run(backend, index) {
+      const { key, namespace } = c1Key(index);
+      await backend.store.create(key, realisticPod(namespace, `p${index}`, 0));
+      backend.createdC1.push(key);
+    },
+  },
+  {
+    name: "update c1",
+    total: workload.updatesC1,
+    concurrency: 1,
+    run: (backend, index) =>
+      backend.store.update(backend.createdC1[index % backend.createdC1.length] as string, realisticPod("listed", `p${index}`, index + 1)),
+  },
+  {
+    name: "get c1",
+    total: workload.gets,
+    concurrency: 1,
+    run: (backend, index) => backend.store.get(backend.createdC1[index % backend.createdC1.length] as string),
+  },
+  {
+    name: "list 1000 (pages of 100)",
+    total: workload.listRepeats,
+    concurrency: 1,
+    async run(backend) {
+      let token: string | undefined;
+      for (let page = 0; page < 1_000; page++) {
+        const begun = performance.now();
+        const result = await backend.store.list({ prefix: "/bench/pods/listed/", limit: workload.listPageSize, continue: token });
+        backend.pageLatencies.add(performance.now() - begun);
+        token = result.continue;
+        if (token === undefined) return;
+      }
+    },
+  },
+  {
+    name: "create c64",
+    total: workload.writesC64,
+    concurrency: workload.writers,
+    async run(backend, index) {
+      const key = `/bench/c64/p${String(index).padStart(5, "0")}`;
+      await backend.store.create(key, realisticPod("c64", `p${index}`, 0));
+      backend.createdC64.push(key);
+    },
+  },
+  {
+    name: "update c64",
+    total: workload.writesC64,
+    concurrency: workload.writers,
+    run: (backend, index) =>
+      backend.store.update(backend.createdC64[index % backend.createdC64.length] as string, realisticPod("c64", `p${index}`, index + 1)),
+  },
+];
 
-  const pageLatencies = new LatencyRecorder(workload.listRepeats * 16);
-  operations["list 1000 (pages of 100)"] = await measure(workload.listRepeats, 1, async () => {
-    let token: string | undefined;
-    for (let page = 0; page < 1_000; page++) {
-      const begun = performance.now();
-      const result = await store.list({ prefix: "/bench/pods/listed/", limit: workload.listPageSize, continue: token });
-      pageLatencies.add(performance.now() - begun);
-      token = result.continue;
-      if (token === undefined) return;
+/**
+ * Every phase runs in `rounds` slices that alternate between the backends
+ * (and which goes first), so a change in the machine's load during the run
+ * weighs on both alike.
+ */
+async function measureOperations(backends: Backend[]): Promise<Map<Backend, Record<string, Measurement>>> {
+  for (const backend of backends) {
+    for (let i = 0; i < workload.warmupWrites; i++) await backend.store.create(`/bench/warmup/p${i}`, realisticPod("warmup", `p${i}`, 0));
+  }
+  const results = new Map(backends.map((backend) => [backend, {} as Record<string, Measurement>]));
+  for (const phase of phases) {
+    const accumulated = new Map(backends.map((backend) => [backend, { latencies: new LatencyRecorder(phase.total), seconds: 0 }]));
+    for (let round = 0; round < workload.rounds; round++) {
+      const from = Math.floor((phase.total * round) / workload.rounds);
+      const to = Math.floor((phase.total * (round + 1)) / workload.rounds);
+      const order = round % 2 === 0 ? backends : [...backends].reverse();
+      for (const backend of order) {
+        await runSlice(phase, backend, from, to, workload.phaseCapMs / workload.rounds, accumulated.get(backend) as Accumulated);
+      }
     }
-  });
-  operations["list page of 100"] = {
-    ops: pageLatencies.size,
-    seconds: operations["list 1000 (pages of 100)"].seconds,
-    opsPerSecond: pageLatencies.size / operations["list 1000 (pages of 100)"].seconds,
-    p50Ms: pageLatencies.percentile(0.5),
-    p99Ms: pageLatencies.percentile(0.99),
-  };
-
-  operations["create c64"] = await measure(workload.writesC64, workload.writers, (i) =>
-    store.create(`/bench/c64/p${String(i).padStart(5, "0")}`, realisticPod("c64", `p${i}`, 0)),
-  );
-  operations["update c64"] = await measure(workload.writesC64, workload.writers, (i) => {
-    const created = Math.max(1, operations["create c64"]?.ops ?? 1);
-    const key = `/bench/c64/p${String(i % created).padStart(5, "0")}`;
-    return store.update(key, realisticPod("c64", `p${i}`, i + 1));
-  });
-  return operations;
+    for (const backend of backends) {
+      const measured = summary(accumulated.get(backend) as Accumulated);
+      (results.get(backend) as Record<string, Measurement>)[phase.name] = measured;
+      if (phase.name.startsWith("list")) {
+        (results.get(backend) as Record<string, Measurement>)["list page of 100"] = summary({
+          latencies: backend.pageLatencies,
+          seconds: measured.seconds,
+        });
+      }
+    }
+  }
+  return results;
 }
 
 /**
@@ -294,16 +370,6 @@ async function measureWatch(store: Store): Promise<WatchMeasurement> {
   };
 }
 
-async function benchmark(store: Store): Promise<BackendResult> {
-  try {
-    const operations = await measureOperations(store);
-    const watch = await measureWatch(store);
-    return { operations, watch };
-  } finally {
-    await store.close();
-  }
-}
-
 function formatTable(sqlite: BackendResult, etcd: BackendResult): string {
   const rows: string[][] = [["operation", "backend", "ops", "ops/s", "p50 ms", "p99 ms", "sqlite/etcd ops/s"]];
   for (const name of Object.keys(sqlite.operations)) {
@@ -361,7 +427,9 @@ function rounded<T extends object>(figures: T): T {
 async function main(): Promise<void> {
   const folder = await mkdtemp(join(tmpdir(), "skiff-bench-storage-"));
   let cluster: EtcdCluster | undefined;
+  let stores: Store[] = [];
   const cleanUp = async (): Promise<void> => {
+    for (const store of stores) await store.close();
     await cluster?.stop();
     await rm(folder, { recursive: true, force: true });
   };
@@ -369,9 +437,16 @@ async function main(): Promise<void> {
   try {
     const objectBytes = Buffer.byteLength(JSON.stringify(realisticPod("listed", "p00001", 1)));
     console.log(`storage benchmark: objects of ${objectBytes} bytes JSON; sqlite in ${folder}; etcd 3.4 single member, default fsync`);
-    const sqlite = await benchmark(await openSqliteStore({ path: join(folder, "state.db") }));
     cluster = await startEtcd();
-    const etcd = await benchmark(await openEtcdStore({ endpoints: cluster.endpoints, prefix: "/skiff" }));
+    stores = [
+      await openSqliteStore({ path: join(folder, "state.db") }),
+      await openEtcdStore({ endpoints: cluster.endpoints, prefix: "/skiff" }),
+    ];
+    const backends = stores.map((store): Backend => ({ store, createdC1: [], createdC64: [], pageLatencies: new LatencyRecorder(256) }));
+    const operations = await measureOperations(backends);
+    const [sqliteBackend, etcdBackend] = backends as [Backend, Backend];
+    const sqlite: BackendResult = { operations: operations.get(sqliteBackend) ?? {}, watch: await measureWatch(sqliteBackend.store) };
+    const etcd: BackendResult = { operations: operations.get(etcdBackend) ?? {}, watch: await measureWatch(etcdBackend.store) };
     console.log(formatTable(sqlite, etcd));
     const figures = {
       sqlite_vs_etcd_writes_ratio_c1: round(ratioOf(sqlite.operations["create c1"], etcd.operations["create c1"])),
