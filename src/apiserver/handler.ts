@@ -2,7 +2,7 @@
 // calls the resource's REST verbs. One function per kind of request.
 import type { ResourceRequest } from "./request-info.ts";
 import { queryFlag } from "./request-info.ts";
-import type { ResourceRest, WatchSink, DeleteOptions } from "./rest/resource-rest.ts";
+import type { ResourceRest, WatchSink, DeleteOptions, WriteOptions } from "./rest/resource-rest.ts";
 import { parseFilter } from "./rest/filter.ts";
 import type { ApiObject } from "./registry/strategy.ts";
 import type { UserInfo } from "./admission/admission.ts";
@@ -48,6 +48,22 @@ export interface StreamWriter {
 export function header(ex: HttpExchange, name: string): string | undefined {
   const v = ex.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Who a write comes from, for managedFields: the fieldManager parameter, else the client's User-Agent. */
+export function writeOptions(ex: HttpExchange, subresource?: string): WriteOptions {
+  const q = ex.query;
+  const fieldManager = q.get("fieldManager") ?? undefined;
+  if (fieldManager !== undefined && fieldManager.length > 128) {
+    throw new ApiError(422, "Invalid", `${optionsKind(ex.method)}.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes`);
+  }
+  const opts: WriteOptions = { dryRun: dryRun(q), fieldManager, user: ex.user, userAgent: header(ex, "user-agent") };
+  if (subresource !== undefined) opts.subresource = subresource;
+  return opts;
+}
+
+function optionsKind(method: string): string {
+  return method === "POST" ? "CreateOptions" : method === "PATCH" ? "PatchOptions" : "UpdateOptions";
 }
 
 export function dryRun(q: URLSearchParams): boolean {
@@ -106,7 +122,7 @@ export async function handleResource(rest: ResourceRest, req: ResourceRequest, e
   if (rest.info.namespaced && namespace === "" && name !== "") throw notFound(rest.target(name));
   if (!rest.info.namespaced && namespace !== "") throw notFound(rest.target(name || namespace));
   if (subresource !== "") return handleSubresource(rest, req, ex, subresources);
-  const writeOpts = () => ({ dryRun: dryRun(q), fieldManager: q.get("fieldManager") ?? undefined, user: ex.user });
+  const writeOpts = () => writeOptions(ex);
   switch (verb) {
     case "get": {
       const rendering = chooseRendering(header(ex, "accept"), true);
@@ -162,10 +178,17 @@ export async function patch(rest: ResourceRest, req: ResourceRequest, ex: HttpEx
   const type = patchTypeOf(header(ex, "content-type"));
   const body = parsePatch(type, await ex.body());
   const q = ex.query;
-  const opts = { dryRun: dryRun(q), fieldManager: q.get("fieldManager") ?? undefined, user: ex.user };
+  const opts = writeOptions(ex);
   if (type === "apply") {
     const manager = q.get("fieldManager");
-    if (!manager) throw badRequest("PATCH with apply requires a fieldManager (the fieldManager query parameter)");
+    if (!manager) {
+      throw new ApiError(422, "Invalid", `PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply requests`, {
+        name: "",
+        group: "meta.k8s.io",
+        kind: "PatchOptions",
+        causes: [{ reason: "FieldValueRequired", message: "Required value: is required for apply requests", field: "fieldManager" }],
+      });
+    }
     const { object, created } = await serverSideApply(rest, req.namespace, req.name, body, { ...opts, fieldManager: manager, force: queryFlag(q, "force") }, part);
     return ex.reply(created ? 201 : 200, object);
   }
@@ -264,7 +287,7 @@ async function handleSubresource(rest: ResourceRest, req: ResourceRequest, ex: H
   const q = ex.query;
   const sub = rest.info.subresources.find((s) => s.name === subresource);
   if (sub === undefined || name === "") throw notFound(rest.target(name));
-  const opts = { dryRun: dryRun(q), fieldManager: q.get("fieldManager") ?? undefined, user: ex.user };
+  const opts = writeOptions(ex);
   const handler = subresources[`${rest.info.group}/${rest.info.plural}/${subresource}`];
   if (handler) return handler(rest, req, ex);
   if (subresource === "status") {

@@ -3,7 +3,7 @@
 import type { ResourceRest } from "./rest/resource-rest.ts";
 import type { ApiObject } from "./registry/strategy.ts";
 import type { ResourceRequest } from "./request-info.ts";
-import { deleteOptions, dryRun, header, readObject, type HttpExchange, type SubresourceHandlers } from "./handler.ts";
+import { deleteOptions, header, readObject, writeOptions, type HttpExchange, type SubresourceHandlers } from "./handler.ts";
 import { ApiError, badRequest, conflict, methodNotAllowed } from "./status.ts";
 import { applyPatch, parsePatch, patchTypeOf } from "./patch-body.ts";
 import { labelSelectorFromObject } from "../api/label-selector.ts";
@@ -52,7 +52,7 @@ function wantedReplicas(scale: unknown, name: string): number {
 
 async function scale(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange): Promise<void> {
   const { namespace, name } = req;
-  const opts = { dryRun: dryRun(ex.query), user: ex.user };
+  const opts = writeOptions(ex, "scale");
   switch (req.verb) {
     case "get":
       return ex.reply(200, toScale(await rest.get(namespace, name, ex.query.get("resourceVersion"))));
@@ -90,7 +90,7 @@ async function binding(rest: ResourceRest, req: ResourceRequest, ex: HttpExchang
   const body = (await readObject(ex)) as { target?: { name?: string; kind?: string }; metadata?: { name?: string } };
   const node = body.target?.name;
   if (!node) throw new ApiError(422, "Invalid", `Binding "${req.name}" is invalid: target.name: Required value`);
-  await rest.modify(req.namespace, req.name, "subresource", { dryRun: dryRun(ex.query), user: ex.user }, (pod) => {
+  await rest.modify(req.namespace, req.name, "subresource", writeOptions(ex, "binding"), (pod) => {
     const spec = (pod.spec ??= {}) as { nodeName?: string };
     if (pod.metadata?.deletionTimestamp) throw conflict(rest.target(req.name), `pod ${req.name} is being deleted, cannot be assigned to a host`);
     if (spec.nodeName) throw conflict(rest.target(req.name), `pod ${req.name} is already assigned to node "${spec.nodeName}"`);
@@ -145,7 +145,7 @@ async function deleteOptionsFrom(ex: HttpExchange, options: Record<string, unkno
 async function finalize(rest: ResourceRest, req: ResourceRequest, ex: HttpExchange): Promise<void> {
   if (req.verb !== "update") throw methodNotAllowed();
   const body = (await readObject(ex)) as { spec?: { finalizers?: string[] } };
-  const updated = await rest.modify(req.namespace, req.name, "subresource", { dryRun: dryRun(ex.query), user: ex.user }, (ns) => {
+  const updated = await rest.modify(req.namespace, req.name, "subresource", writeOptions(ex, "finalize"), (ns) => {
     const spec = (ns.spec ??= {}) as { finalizers?: string[] };
     const finalizers = body.spec?.finalizers ?? [];
     if (finalizers.length > 0) spec.finalizers = finalizers;

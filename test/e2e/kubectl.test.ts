@@ -268,3 +268,22 @@ describe("field validation", () => {
     assert.match(warned.stdout, /deployment.apps\/typo created/);
   });
 });
+
+describe("server-side apply", () => {
+  test("apply --server-side creates, updates, conflicts with kubectl scale, and --force-conflicts wins", async () => {
+    const file = join(work, "ssa.yaml");
+    const d = deployment(2);
+    d.metadata.name = "ssa";
+    await writeFile(file, toYaml(d));
+    assert.match(await ok(["apply", "--server-side", "-f", file]), /deployment.apps\/ssa serverside-applied/);
+    const created = JSON.parse(await ok(["get", "-n", "e2e", "deployment", "ssa", "-o", "json", "--show-managed-fields"]));
+    const entry = created.metadata.managedFields.find((m: { manager: string }) => m.manager === "kubectl");
+    assert.equal(entry.operation, "Apply");
+    assert.ok(entry.fieldsV1["f:spec"]["f:replicas"], "the applier owns spec.replicas");
+    await ok(["scale", "-n", "e2e", "deployment", "ssa", "--replicas=5"]);
+    const conflict = await fails(["apply", "--server-side", "-f", file]);
+    assert.match(conflict, /Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas/);
+    await ok(["apply", "--server-side", "--force-conflicts", "-f", file]);
+    assert.equal(await ok(["get", "-n", "e2e", "deployment", "ssa", "-o", "jsonpath={.spec.replicas}"]), "2");
+  });
+});

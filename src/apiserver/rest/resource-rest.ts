@@ -46,8 +46,13 @@ export interface WatchSink {
 
 const maxPatchRetries = 8;
 
-/** Which part of an object an update writes: the main resource, status, or the namespace finalizers. */
-export type UpdatePart = "main" | "status" | "finalize";
+/**
+ * Which part of an object an update writes: the main resource, status, or a
+ * subresource whose handler changed only what it owns (binding, finalize) —
+ * those skip the main resource's update rules (a pod's nodeName is immutable
+ * except through binding).
+ */
+export type UpdatePart = "main" | "status" | "subresource";
 
 export class ResourceRest {
   readonly apiVersion: string;
@@ -269,7 +274,7 @@ export class ResourceRest {
     // managedFields: the writer owns the fields this update changed; others lose them.
     recordWrite(old, obj, sentManagedFields, { resource: this.info, statusSubresource: this.strategy.statusSubresource, part, options: opts, now: this.clock() });
     await this.admission.admit(this.attributes("UPDATE", obj, old, opts));
-    checkObjectUpdate(this.info, obj, old, this.target(name));
+    if (part !== "subresource") checkObjectUpdate(this.info, obj, old, this.target(name));
     await this.admission.validate(this.attributes("UPDATE", obj, old, opts));
     if (obj.metadata!.resourceVersion !== undefined && obj.metadata!.resourceVersion !== expectVersion) {
       throw conflict(this.target(name), staleObjectMessage);
