@@ -158,7 +158,9 @@ describe("etcd store against a stopped cluster", () => {
 async function writeThrough(store: Store, first: number, count: number, acknowledged: Map<string, number>): Promise<void> {
   for (let n = first; n < first + count; n++) {
     const key = `/ha/${String(n).padStart(5, "0")}`;
-    for (let attempt = 1; ; attempt++) {
+    // An election under a loaded machine can take seconds: retry for a while, not forever.
+    const giveUpAt = Date.now() + 30_000;
+    while (true) {
       try {
         acknowledged.set(key, revisionOf(await store.create(key, testObject(key, { n: String(n) }))));
         break;
@@ -168,7 +170,7 @@ async function writeThrough(store: Store, first: number, count: number, acknowle
           acknowledged.set(key, revisionOf(await store.get(key)));
           break;
         }
-        if (!isStoreError(error, "Unavailable") || attempt >= 20) throw error;
+        if (!isStoreError(error, "Unavailable") || Date.now() > giveUpAt) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
