@@ -97,7 +97,8 @@ export interface Store {
   /** Removes a present key and returns its last state stamped with the deletion revision. */
   delete<T extends StoredObject>(key: string, preconditions?: Preconditions): Promise<T>;
   /**
-   * Events under prefix after fromRevision. The iterator throws StoreError
+   * Events under prefix after fromRevision. Event objects may be shared
+   * between watchers and are frozen: copy before changing. The iterator throws StoreError
    * "Expired" when some event after fromRevision is no longer kept, i.e. when
    * fromRevision + 1 < the compacted revision.
    */
@@ -109,5 +110,6 @@ export interface Store {
    * tokens) at revisions >= it keep working, older ones fail "Expired".
    */
   compact(revision: Revision): Promise<void>;
+  /** Safe to call more than once. */
   close(): Promise<void>;
 }
