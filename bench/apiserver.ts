@@ -26,6 +26,7 @@ import { parse as parseYaml } from "yaml";
 import WebSocket from "ws";
 import type { Pod } from "kubernetes-types/core/v1";
 import { freePort, startServer, type TestServer } from "../test/support/server.ts";
+import { LatencyRecorder } from "./support/latency-recorder.ts";
 
 const workload = {
   namespace: "bench",
@@ -49,30 +50,6 @@ const targets = { getRps: 5_000, getP99Ms: 10, list10kPodsMs: 250, idleRssMb: 12
 
 class BenchError extends Error {
   readonly reason = "BenchFailed" as const;
-}
-
-class LatencyRecorder {
-  private samples = new Float64Array(1_024);
-  private count = 0;
-
-  add(ms: number): void {
-    if (this.count === this.samples.length) {
-      const grown = new Float64Array(this.samples.length * 2);
-      grown.set(this.samples);
-      this.samples = grown;
-    }
-    this.samples[this.count++] = ms;
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  percentile(fraction: number): number {
-    if (this.count === 0) return Number.NaN;
-    const sorted = this.samples.slice(0, this.count).sort();
-    return sorted[Math.min(this.count - 1, Math.ceil(fraction * this.count) - 1)] as number;
-  }
 }
 
 interface ClientCredentials {

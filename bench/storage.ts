@@ -14,6 +14,7 @@ import type { EtcdCluster } from "../test/support/etcd.ts";
 import { openEtcdStore } from "../src/storage/etcd/etcd-store.ts";
 import { openSqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
 import type { Revision, Store } from "../src/storage/store.ts";
+import { LatencyRecorder } from "./support/latency-recorder.ts";
 
 const workload = {
   warmupWrites: 200,
@@ -60,43 +61,6 @@ interface WatchMeasurement {
 interface BackendResult {
   operations: Record<string, Measurement>;
   watch: WatchMeasurement;
-}
-
-class LatencyRecorder {
-  private samples: Float64Array;
-  private count = 0;
-
-  constructor(capacity: number) {
-    this.samples = new Float64Array(capacity);
-  }
-
-  add(ms: number): void {
-    if (this.count === this.samples.length) {
-      const grown = new Float64Array(this.samples.length * 2);
-      grown.set(this.samples);
-      this.samples = grown;
-    }
-    this.samples[this.count++] = ms;
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  percentile(fraction: number): number {
-    if (this.count === 0) return Number.NaN;
-    const sorted = this.samples.slice(0, this.count).sort();
-    return sorted[Math.min(this.count - 1, Math.ceil(fraction * this.count) - 1)] as number;
-  }
-
-  max(): number {
-    let highest = Number.NaN;
-    for (let index = 0; index < this.count; index++) {
-      const sample = this.samples[index] as number;
-      if (!(sample <= highest)) highest = sample;
-    }
-    return highest;
-  }
 }
 
 /** A pod of about 2 KB of JSON, shaped like what a Deployment's controller and the kubelet write. */
