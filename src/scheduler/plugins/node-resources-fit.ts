@@ -1,0 +1,117 @@
+// NodeResourcesFit: a pod fits when its requests fit in what the node has
+// left; scoring prefers the least (default) or the most allocated nodes.
+import type { CycleState } from "../framework/cycle-state.ts";
+import type { NodeInfo } from "../framework/node-info.ts";
+import { MAX_NODE_SCORE, type ClusterEvent, type EventsToRegister, type FilterPlugin, type ScorePlugin } from "../framework/plugin.ts";
+import type { PodInfo } from "../framework/pod-info.ts";
+import { CPU, EPHEMERAL_STORAGE, MEMORY, resourceAmount } from "../framework/resources.ts";
+import { SUCCESS, status, type Status, type StatusCode } from "../framework/status.ts";
+
+export const NODE_RESOURCES_FIT = "NodeResourcesFit";
+export const TOO_MANY_PODS = "Too many pods";
+
+export type ScoringStrategy = "LeastAllocated" | "MostAllocated";
+
+export interface ResourceWeight {
+  readonly name: string;
+  readonly weight: number;
+}
+
+export interface NodeResourcesFitArgs {
+  readonly strategy: ScoringStrategy;
+  readonly resources: readonly ResourceWeight[];
+}
+
+export const DEFAULT_SCORED_RESOURCES: readonly ResourceWeight[] = [
+  { name: CPU, weight: 1 },
+  { name: MEMORY, weight: 1 },
+];
+
+const tooManyPods = status("Unschedulable", TOO_MANY_PODS);
+const insufficientCpu = status("Unschedulable", "Insufficient cpu");
+const insufficientMemory = status("Unschedulable", "Insufficient memory");
+
+/** The reasons a node cannot hold the pod, and whether even an empty node could not. */
+export function insufficientResources(pod: PodInfo, nodeInfo: NodeInfo): { reasons: string[]; unresolvable: boolean } {
+  const reasons: string[] = [];
+  let unresolvable = false;
+  if (nodeInfo.pods.length + 1 > nodeInfo.allowedPodNumber) reasons.push(TOO_MANY_PODS);
+  const { requests } = pod;
+  const { allocatable, requested } = nodeInfo;
+  const check = (name: string, wanted: number, capacity: number, used: number) => {
+    if (wanted > 0 && wanted > capacity - used) {
+      reasons.push(`Insufficient ${name}`);
+      if (wanted > capacity) unresolvable = true;
+    }
+  };
+  check(CPU, requests.milliCpu, allocatable.milliCpu, requested.milliCpu);
+  check(MEMORY, requests.memory, allocatable.memory, requested.memory);
+  check(EPHEMERAL_STORAGE, requests.ephemeralStorage, allocatable.ephemeralStorage, requested.ephemeralStorage);
+  for (const [name, wanted] of requests.scalar) {
+    check(name, wanted, allocatable.scalar.get(name) ?? 0, requested.scalar.get(name) ?? 0);
+  }
+  return { reasons, unresolvable };
+}
+
+function leastAllocatedScore(requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
+}
+
+function mostAllocatedScore(requested: number, capacity: number): number {
+  if (capacity === 0) return 0;
+  // Pods that request nothing are counted with default requests, which can overshoot.
+  return Math.trunc((Math.min(requested, capacity) * MAX_NODE_SCORE) / capacity);
+}
+
+/** What the node would have requested with the pod on it, counting empty requests as the defaults. */
+export function requestedWithPod(nodeInfo: NodeInfo, pod: PodInfo, resource: string, nonZero: boolean): number {
+  if (nonZero && resource === CPU) return nodeInfo.nonZeroMilliCpu + pod.nonZeroMilliCpu;
+  if (nonZero && resource === MEMORY) return nodeInfo.nonZeroMemory + pod.nonZeroMemory;
+  return resourceAmount(nodeInfo.requested, resource) + resourceAmount(pod.requests, resource);
+}
+
+export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, EventsToRegister {
+  readonly name = NODE_RESOURCES_FIT;
+  readonly #score: (requested: number, capacity: number) => number;
+  readonly #resources: readonly ResourceWeight[];
+
+  constructor(args: NodeResourcesFitArgs = { strategy: "LeastAllocated", resources: DEFAULT_SCORED_RESOURCES }) {
+    this.#score = args.strategy === "LeastAllocated" ? leastAllocatedScore : mostAllocatedScore;
+    this.#resources = args.resources;
+  }
+
+  filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
+    const { reasons, unresolvable } = insufficientResources(pod, nodeInfo);
+    if (reasons.length === 0) return SUCCESS;
+    if (reasons.length === 1 && !unresolvable) {
+      if (reasons[0] === TOO_MANY_PODS) return tooManyPods;
+      if (reasons[0] === insufficientCpu.reasons[0]) return insufficientCpu;
+      if (reasons[0] === insufficientMemory.reasons[0]) return insufficientMemory;
+    }
+    const code: StatusCode = unresolvable ? "UnschedulableAndUnresolvable" : "Unschedulable";
+    return status(code, ...reasons);
+  }
+
+  /** Weighted mean of per-resource scores over the resources the node has at all. */
+  score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
+    let total = 0;
+    let weights = 0;
+    for (const { name, weight } of this.#resources) {
+      const capacity = resourceAmount(nodeInfo.allocatable, name);
+      if (capacity === 0) continue;
+      total += this.#score(requestedWithPod(nodeInfo, pod, name, true), capacity) * weight;
+      weights += weight;
+    }
+    return weights === 0 ? 0 : Math.trunc(total / weights);
+  }
+
+  eventsToRegister(): readonly ClusterEvent[] {
+    return [
+      { resource: "Pod", action: "Delete" },
+      { resource: "Pod", action: "UpdatePodScaleDown" },
+      { resource: "Node", action: "Add" },
+      { resource: "Node", action: "UpdateNodeAllocatable" },
+    ];
+  }
+}
