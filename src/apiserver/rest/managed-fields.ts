@@ -48,12 +48,22 @@ export type FieldPath = readonly PathElement[];
 
 /** Go's encoding/json text of a value: object keys sorted, <, > and & escaped. */
 export function goJson(v: JsonValue): string {
-  const text = isJsonObject(v)
-    ? `{${Object.keys(v).sort(compareText).map((k) => `${JSON.stringify(k)}:${goJson(v[k]!)}`).join(",")}}`
-    : Array.isArray(v)
-      ? `[${v.map(goJson).join(",")}]`
-      : JSON.stringify(v);
-  return text.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escapeHtml(sortedJson(v));
+}
+
+function sortedJson(v: JsonValue): string {
+  if (typeof v !== "object" || v === null) return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(",")}]`;
+  return `{${Object.keys(v).sort(compareText).map((k) => `${JSON.stringify(k)}:${sortedJson(v[k]!)}`).join(",")}}`;
+}
+
+const htmlCharacter = /[<>&\u2028\u2029]/;
+const htmlCharacters = new RegExp(htmlCharacter.source, "g");
+
+// Escaping the finished text once: JSON text holds these characters only inside strings.
+function escapeHtml(text: string): string {
+  if (!htmlCharacter.test(text)) return text;
+  return text.replace(htmlCharacters, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function compareText(a: string, b: string): number {
@@ -63,7 +73,7 @@ function compareText(a: string, b: string): number {
 /** The FieldsV1 key of an element: "f:name", `k:{"name":"x"}`, `v:"x"`, "i:0". */
 export function serializeElement(pe: PathElement): string {
   if ("field" in pe) return `f:${pe.field}`;
-  if ("key" in pe) return `k:{${pe.key.map(([name, value]) => `${goJson(name)}:${goJson(value)}`).join(",")}}`;
+  if ("key" in pe) return `k:${escapeHtml(`{${pe.key.map(([name, value]) => `${JSON.stringify(name)}:${sortedJson(value)}`).join(",")}}`)}`;
   if ("value" in pe) return `v:${goJson(pe.value)}`;
   return `i:${pe.index}`;
 }
@@ -179,9 +189,16 @@ function nodeIsEmpty(node: SetNode): boolean {
   return !node.member && node.children.size === 0;
 }
 
+/** A set over a tree built in this module; nothing outside it can pass a tree. */
+let setOf: (root: SetNode) => FieldSet;
+
 /** An immutable set of field paths, stored as a tree of path elements. */
 export class FieldSet {
   private constructor(private readonly root: SetNode) {}
+
+  static {
+    setOf = (root) => new FieldSet(root);
+  }
 
   static readonly empty = new FieldSet(emptyNode());
 
@@ -214,7 +231,7 @@ export class FieldSet {
   paths(): FieldPath[] {
     const out: FieldPath[] = [];
     const walk = (node: SetNode, prefix: PathElement[]) => {
-      for (const { element, node: child } of sortedChildren(node)) {
+      for (const [, { element, node: child }] of sortedEntries(node)) {
         const path = [...prefix, element];
         if (child.member) out.push(path);
         walk(child, path);
@@ -285,10 +302,10 @@ export class FieldSet {
   toFieldsV1(): JsonObject {
     const write = (node: SetNode): JsonObject => {
       const out: JsonObject = {};
-      for (const { element, node: child } of sortedChildren(node)) {
+      for (const [key, { node: child }] of sortedEntries(node)) {
         const inner = write(child);
         if (child.children.size > 0 && child.member) inner["."] = {};
-        out[serializeElement(element)] = inner;
+        out[key] = inner;
       }
       return out;
     };
@@ -297,34 +314,62 @@ export class FieldSet {
 }
 
 function insert(root: SetNode, path: FieldPath): void {
-  if (path.length === 0) return;
+  insertSteps(
+    root,
+    path.map((element) => ({ element, key: serializeElement(element) })),
+  );
+}
+
+/** A path element with its FieldsV1 key, serialized once. */
+interface Step {
+  readonly element: PathElement;
+  readonly key: string;
+}
+
+function insertSteps(root: SetNode, steps: readonly Step[]): void {
+  if (steps.length === 0) return;
   let node = root;
-  for (const pe of path) {
-    const k = serializeElement(pe);
-    let entry = node.children.get(k);
+  for (const { element, key } of steps) {
+    let entry = node.children.get(key);
     if (entry === undefined) {
-      entry = { element: pe, node: emptyNode() };
-      node.children.set(k, entry);
+      entry = { element, node: emptyNode() };
+      node.children.set(key, entry);
     }
     node = entry.node;
   }
   node.member = true;
 }
 
+/**
+ * Every `member` rule here is false for an element in neither set, so a
+ * subtree present on one side only comes out either whole or not at all:
+ * it is shared, not copied (sets never change once built).
+ */
 function combine(a: SetNode, b: SetNode, member: (inA: boolean, inB: boolean) => boolean): SetNode {
   const out: SetNode = { member: member(a.member, b.member), children: new Map() };
-  const keys = new Set([...a.children.keys(), ...b.children.keys()]);
-  for (const k of keys) {
-    const ea = a.children.get(k);
+  const keepOnlyA = member(true, false);
+  const keepOnlyB = member(false, true);
+  for (const [k, ea] of a.children) {
     const eb = b.children.get(k);
-    const child = combine(ea?.node ?? emptyNode(), eb?.node ?? emptyNode(), member);
-    if (!nodeIsEmpty(child)) out.children.set(k, { element: (ea ?? eb)!.element, node: child });
+    if (eb === undefined) {
+      if (keepOnlyA) out.children.set(k, ea);
+      continue;
+    }
+    const child = combine(ea.node, eb.node, member);
+    if (!nodeIsEmpty(child)) out.children.set(k, { element: ea.element, node: child });
   }
+  if (keepOnlyB) for (const [k, eb] of b.children) if (!a.children.has(k)) out.children.set(k, eb);
   return out;
 }
 
-function sortedChildren(node: SetNode) {
-  return [...node.children.values()].sort((x, y) => compareElements(x.element, y.element));
+function sortedEntries(node: SetNode) {
+  return [...node.children].sort(compareEntries);
+}
+
+// Two fields compare as their keys do ("f:" and the name): most entries are fields.
+function compareEntries([ka, a]: [string, { readonly element: PathElement }], [kb, b]: [string, { readonly element: PathElement }]): number {
+  if (ka.startsWith("f:") && kb.startsWith("f:")) return compareText(ka, kb);
+  return compareElements(a.element, b.element);
 }
 
 /** Upstream's reading: an object without (known) children is an owned leaf; "." marks an owned parent. */
@@ -422,30 +467,65 @@ const atomicFieldNames = new Set([
 // Non-pointer struct fields of the built-in types (Go values, not pointers).
 const alwaysPresentNames = new Set(["metadata", "spec", "status", "template", "strategy", "updateStrategy", "jobTemplate", "resources", "nodeInfo", "daemonEndpoints", "kubeletEndpoint", "loadBalancer"]);
 
+// Shapes are made once per kind and field, as every write of a kind walks the
+// same ones. Fields without patch metadata (map keys such as labels, fields of
+// custom resources) share shapes that depend on the name alone, so arbitrary
+// keys never grow a cache.
 function objectShape(meta: PatchMeta | undefined, builtin: boolean): ObjectShape {
+  if (meta === undefined) return builtin ? untypedBuiltinObject : untypedCustomObject;
+  const known = new Map<string, ValueShape>();
   return {
     field(name) {
-      const tags = meta?.field(name);
-      const id = meta === undefined ? "" : `${meta.typeName}.${name}`;
-      const fields = objectShape(tags?.schema, builtin);
-      const override = Object.hasOwn(listKeyOverrides, id) ? listKeyOverrides[id] : undefined;
-      const keyed: ListKeys | undefined =
-        override ??
-        (tags?.strategy === "merge" && !atomicLists.has(id)
-          ? { keys: tags.mergeKey === undefined ? [] : [tags.mergeKey], keyDefaults: tags.mergeKey === undefined ? {} : { [tags.mergeKey]: "" } }
-          : undefined);
-      const list: ListShape | undefined =
-        keyed === undefined ? undefined : { ...keyed, item: { atomic: keyed.keys.length === 0 || listsOfAtomicItems.has(id), alwaysPresent: false, fields } };
-      return { atomic: builtin && atomicFieldNames.has(name), alwaysPresent: builtin && alwaysPresentNames.has(name), fields, list };
+      let shape = known.get(name);
+      if (shape === undefined) {
+        shape = typedFieldShape(meta, builtin, name);
+        if (shape === undefined) return builtin ? untypedBuiltinField(name) : untypedCustomField;
+        known.set(name, shape);
+      }
+      return shape;
     },
   };
 }
 
+/** The shape of a field the type's patch metadata knows; undefined when it does not. */
+function typedFieldShape(meta: PatchMeta, builtin: boolean, name: string): ValueShape | undefined {
+  const tags = meta.field(name);
+  const id = `${meta.typeName}.${name}`;
+  const override = Object.hasOwn(listKeyOverrides, id) ? listKeyOverrides[id] : undefined;
+  if (tags === undefined && override === undefined) return undefined;
+  const fields = objectShape(tags?.schema, builtin);
+  const keyed: ListKeys | undefined =
+    override ??
+    (tags?.strategy === "merge" && !atomicLists.has(id)
+      ? { keys: tags.mergeKey === undefined ? [] : [tags.mergeKey], keyDefaults: tags.mergeKey === undefined ? {} : { [tags.mergeKey]: "" } }
+      : undefined);
+  const list: ListShape | undefined =
+    keyed === undefined ? undefined : { ...keyed, item: { atomic: keyed.keys.length === 0 || listsOfAtomicItems.has(id), alwaysPresent: false, fields } };
+  return { atomic: builtin && atomicFieldNames.has(name), alwaysPresent: builtin && alwaysPresentNames.has(name), fields, list };
+}
+
+const untypedCustomObject: ObjectShape = { field: () => untypedCustomField };
+const untypedCustomField: ValueShape = { atomic: false, alwaysPresent: false, fields: untypedCustomObject };
+const untypedBuiltinObject: ObjectShape = { field: (name) => untypedBuiltinField(name) };
+const untypedBuiltinFields = [false, true].flatMap((atomic) => [false, true].map((alwaysPresent): ValueShape => ({ atomic, alwaysPresent, fields: untypedBuiltinObject })));
+
+function untypedBuiltinField(name: string): ValueShape {
+  return untypedBuiltinFields[(atomicFieldNames.has(name) ? 2 : 0) + (alwaysPresentNames.has(name) ? 1 : 0)]!;
+}
+
 /** The shape of a whole object of a kind; kinds without patch metadata (custom resources) have atomic lists only. */
 export function shapeOf(group: string, version: string, kind: string): ValueShape {
-  const meta = patchMetaFor(group, version, kind);
-  return { atomic: false, alwaysPresent: false, fields: objectShape(meta, meta !== undefined) };
+  const key = `${group}/${version}/${kind}`;
+  let shape = shapes.get(key);
+  if (shape === undefined) {
+    const meta = patchMetaFor(group, version, kind);
+    shape = { atomic: false, alwaysPresent: false, fields: objectShape(meta, meta !== undefined) };
+    shapes.set(key, shape);
+  }
+  return shape;
 }
+
+const shapes = new Map<string, ValueShape>();
 
 /** The path element of a list item. */
 export function itemElement(item: JsonValue, list: ListShape): PathElement {
@@ -521,46 +601,56 @@ export interface Comparison {
 
 /** What changed between two values, as upstream's comparison reports it (non-leaf paths added or removed whole count too). */
 export function compareObjects(before: JsonValue, after: JsonValue, shape: ValueShape): Comparison {
-  const added: FieldPath[] = [];
-  const modified: FieldPath[] = [];
-  const removed: FieldPath[] = [];
-  const leaf = (l: JsonValue | undefined, r: JsonValue | undefined, path: FieldPath) => {
-    if (l === undefined) added.push(path);
-    else if (r === undefined) removed.push(path);
-    else if (!jsonEqual(l, r)) modified.push(path);
+  const added = emptyNode();
+  const modified = emptyNode();
+  const removed = emptyNode();
+  // The path being visited; each of its elements is serialized once, however many sets it lands in.
+  const path: Step[] = [];
+  const leaf = (l: JsonValue | undefined, r: JsonValue | undefined) => {
+    if (l === undefined) insertSteps(added, path);
+    else if (r === undefined) insertSteps(removed, path);
+    else if (!jsonEqual(l, r)) insertSteps(modified, path);
   };
-  const visit = (l: JsonValue | undefined, r: JsonValue | undefined, s: ValueShape, path: PathElement[]) => {
+  const visitField = (lo: JsonObject, ro: JsonObject, l: JsonValue | undefined, r: JsonValue | undefined, s: ValueShape, name: string) => {
+    const child = s.fields.field(name);
+    const zero = (side: JsonValue | undefined) => (side !== undefined && child.alwaysPresent ? {} : undefined);
+    path.push({ element: { field: name }, key: `f:${name}` });
+    visit(lo[name] ?? zero(l), ro[name] ?? zero(r), child);
+    path.pop();
+  };
+  const visit = (l: JsonValue | undefined, r: JsonValue | undefined, s: ValueShape) => {
     const lk = kindOf(l);
     const rk = kindOf(r);
     const kind = rk ?? lk;
     const bothEmpty = isEmptyValue(l) && isEmptyValue(r);
     if ((lk !== undefined && rk !== undefined && lk !== rk) || kind === "scalar" || s.atomic || bothEmpty || (kind === "list" && s.list === undefined)) {
-      leaf(l, r, path);
+      leaf(l, r);
       return;
     }
     if (kind === "object") {
       const lo = (l ?? {}) as JsonObject;
       const ro = (r ?? {}) as JsonObject;
-      for (const name of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
-        const child = s.fields.field(name);
-        const zero = (side: JsonValue | undefined) => (side !== undefined && child.alwaysPresent ? {} : undefined);
-        visit(lo[name] ?? zero(l), ro[name] ?? zero(r), child, [...path, { field: name }]);
-      }
+      for (const name of Object.keys(lo)) visitField(lo, ro, l, r, s, name);
+      for (const name of Object.keys(ro)) if (!Object.hasOwn(lo, name)) visitField(lo, ro, l, r, s, name);
     } else {
       const list = s.list!;
       const li = indexItems((l ?? []) as JsonValue[], list).byKey;
       const ri = indexItems((r ?? []) as JsonValue[], list).byKey;
-      for (const k of new Set([...li.keys(), ...ri.keys()])) {
-        const element = (li.get(k) ?? ri.get(k))!.element;
-        visit(li.get(k)?.item, ri.get(k)?.item, list.item, [...path, element]);
-      }
+      const visitItem = (key: string, element: PathElement) => {
+        path.push({ element, key });
+        visit(li.get(key)?.item, ri.get(key)?.item, list.item);
+        path.pop();
+      };
+      for (const [key, { element }] of li) visitItem(key, element);
+      for (const [key, { element }] of ri) if (!li.has(key)) visitItem(key, element);
     }
-    if (l === undefined) added.push(path);
-    else if (r === undefined) removed.push(path);
+    if (l === undefined) insertSteps(added, path);
+    else if (r === undefined) insertSteps(removed, path);
   };
-  visit(before, after, shape, []);
-  return { added: FieldSet.of(added), modified: FieldSet.of(modified), removed: FieldSet.of(removed) };
+  visit(before, after, shape);
+  return { added: setOf(added), modified: setOf(modified), removed: setOf(removed) };
 }
+
 
 export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
   if (a === b) return true;
@@ -583,13 +673,14 @@ export function changedPaths(before: JsonObject, after: JsonObject, shape: Value
 export type OwnershipScope = "whole" | "allButStatus" | "statusOnly";
 
 const statusPath: FieldPath = [{ field: "status" }];
+const statusSet = FieldSet.of([statusPath]);
 
 export function scoped(set: FieldSet, scope: OwnershipScope): FieldSet {
   switch (scope) {
     case "whole":
       return set;
     case "allButStatus":
-      return set.withoutSubtrees(FieldSet.of([statusPath]));
+      return set.withoutSubtrees(statusSet);
     case "statusOnly":
       return set.within(statusPath);
   }
@@ -603,14 +694,26 @@ export function scopedComparison(c: Comparison, scope: OwnershipScope): Comparis
 const strippedMetadata = ["name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation", "managedFields", "resourceVersion"];
 const strippedPaths = FieldSet.of([[{ field: "apiVersion" }], [{ field: "kind" }], [{ field: "metadata" }], ...strippedMetadata.map((f) => [{ field: "metadata" }, { field: f }])]);
 
-/** A copy of an object without the fields nobody owns, for comparing and counting. */
+const strippedTopLevel = new Set(["apiVersion", "kind"]);
+const strippedMetadataFields = new Set(strippedMetadata);
+
+/**
+ * The object without the fields nobody owns, for comparing and counting: a
+ * shallow copy that shares everything below metadata with `obj`, so it is
+ * for reading only.
+ */
 export function ownableFields(obj: ApiObject | JsonObject | undefined): JsonObject {
-  const copy = structuredClone((obj ?? {}) as JsonObject);
-  delete copy["apiVersion"];
-  delete copy["kind"];
-  const metadata = copy["metadata"];
-  if (isJsonObject(metadata)) for (const f of strippedMetadata) delete metadata[f];
+  const source = (obj ?? {}) as JsonObject;
+  const copy = without(source, strippedTopLevel);
+  const metadata = source["metadata"];
+  if (isJsonObject(metadata)) copy["metadata"] = without(metadata, strippedMetadataFields);
   return copy;
+}
+
+function without(obj: JsonObject, names: ReadonlySet<string>): JsonObject {
+  const out: JsonObject = {};
+  for (const name of Object.keys(obj)) if (!names.has(name)) out[name] = obj[name]!;
+  return out;
 }
 
 export function withoutStripped(set: FieldSet): FieldSet {
