@@ -127,3 +127,13 @@ export class InvalidClientOptionError extends Error {
     this.name = "InvalidClientOptionError";
   }
 }
+
+/** The caller's signal ended the request before an answer. */
+export class RequestAbortedError extends Error {
+  readonly reason = "Aborted" as const;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RequestAbortedError";
+  }
+}
