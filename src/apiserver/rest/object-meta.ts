@@ -2,6 +2,7 @@
 // update, whatever the client sent.
 import { randomUUID, randomInt } from "node:crypto";
 import type { ApiObject, Meta } from "../registry/strategy.ts";
+import { jsonCopy } from "../../storage/stamp-revision.ts";
 
 /** RFC 3339 with second precision, as Kubernetes writes metav1.Time. */
 export function timestamp(now: Date): string {
@@ -75,6 +76,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ak.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/** A copy of a JSON object: the same document the store would keep, several times cheaper than structuredClone. */
 export function deepCopy<T>(v: T): T {
-  return structuredClone(v);
+  return jsonCopy(v);
 }

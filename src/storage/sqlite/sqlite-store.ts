@@ -24,7 +24,7 @@ import { StoreError, isStoreError } from "../store.ts";
 import { encodeContinueToken } from "../continue-token.ts";
 import { prefixEnd } from "../key-range.ts";
 import { planList } from "../list-plan.ts";
-import { parseStamped } from "../stamp-revision.ts";
+import { jsonCopy, parseStamped, stampRevision } from "../stamp-revision.ts";
 import type { CommittedChange } from "../watch-hub.ts";
 import { WatchHub } from "../watch-hub.ts";
 import type { CompactionPolicy } from "../auto-compaction.ts";
@@ -46,6 +46,8 @@ interface QueuedWrite {
   key: string;
   /** The serialized document (create, update). */
   value: string;
+  /** A copy of the written object as it was when queued (create, update), kept for the watch event; the writer gets a copy of it. */
+  copy: StoredObject | undefined;
   preconditions: Preconditions | undefined;
   resolve(object: StoredObject): void;
   reject(error: unknown): void;
@@ -191,14 +193,17 @@ export class SqliteStore implements Store {
     return new Promise<T>((resolve, reject) => {
       this.ensureOpen();
       let value = "";
+      let copy: StoredObject | undefined;
       if (object !== undefined) {
         try {
           value = JSON.stringify(object);
         } catch (error) {
           throw new StoreError("InvalidArgument", `${key}: the object is not JSON: ${String(error)}`, key, { cause: error });
         }
+        // Copied now: the caller may change its object before the batch commits.
+        copy = jsonCopy(object);
       }
-      this.queue.push({ kind, key, value, preconditions, resolve: resolve as (object: StoredObject) => void, reject });
+      this.queue.push({ kind, key, value, copy, preconditions, resolve: resolve as (object: StoredObject) => void, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -257,11 +262,8 @@ export class SqliteStore implements Store {
     if (write.kind === "create") {
       if (present !== undefined) throw new StoreError("AlreadyExists", `${key} already exists`, key);
       this.log.append({ revision, key, created: true, deleted: false, createRevision: revision, prevRevision: null, value: write.value });
-      const value = write.value;
-      return {
-        object: parseStamped(value, revision),
-        change: { key, revision, event: () => ({ type: "ADDED", key, revision, object: parseStamped(value, revision) }) },
-      };
+      const stored = stampRevision(write.copy!, revision);
+      return { object: jsonCopy(stored), change: { key, revision, event: () => ({ type: "ADDED", key, revision, object: stored }) } };
     }
     if (present === undefined) throw new StoreError("NotFound", `${key} not found`, key);
     checkPreconditions(key, present, write.preconditions);
@@ -275,19 +277,13 @@ export class SqliteStore implements Store {
       prevRevision: present.revision,
       value: write.value,
     });
-    const value = deleted ? present.value : write.value;
+    const stored = deleted ? parseStamped(present.value, revision) : stampRevision(write.copy!, revision);
     return {
-      object: parseStamped(value, revision),
+      object: jsonCopy(stored),
       change: {
         key,
         revision,
-        event: () => ({
-          type: deleted ? "DELETED" : "MODIFIED",
-          key,
-          revision,
-          object: parseStamped(value, revision),
-          prevObject: parseStamped(present.value, present.revision),
-        }),
+        event: () => ({ type: deleted ? "DELETED" : "MODIFIED", key, revision, object: stored, prevObject: parseStamped(present.value, present.revision) }),
       },
     };
   }
