@@ -136,6 +136,7 @@ export async function handleResource(rest: ResourceRest, req: ResourceRequest, e
         limit: limit === null ? undefined : parseLimit(limit),
         continue: q.get("continue") ?? undefined,
         resourceVersion: q.get("resourceVersion"),
+        resourceVersionMatch: q.get("resourceVersionMatch"),
       });
       const listMeta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
       if (list.continue !== undefined) listMeta["continue"] = list.continue;

@@ -183,6 +183,18 @@ describe("reads", () => {
     assert.deepEqual(names, ["s0", "s1", "s2", "s3", "s4", "s5", "s6"]);
   });
 
+  test("a list at an exact resourceVersion shows the past", async () => {
+    await api.call("POST", `${ns}/configmaps`, { body: { metadata: { name: "past" }, data: { v: "1" } } });
+    const then = (await api.call("GET", `${ns}/configmaps`)).json.metadata.resourceVersion;
+    await api.call("PATCH", `${ns}/configmaps/past`, { rawBody: JSON.stringify({ data: { v: "2" } }), contentType: "application/merge-patch+json" });
+    const past = await api.call("GET", `${ns}/configmaps?resourceVersion=${then}&resourceVersionMatch=Exact`);
+    assert.equal(past.status, 200, past.text);
+    assert.equal(past.json.metadata.resourceVersion, then);
+    assert.equal(past.json.items.find((i: { metadata: { name: string } }) => i.metadata.name === "past").data.v, "1");
+    const bad = await api.call("GET", `${ns}/configmaps?resourceVersionMatch=Exact`);
+    assert.equal(bad.status, 400);
+  });
+
   test("watch from a resourceVersion replays later events in order, with selectors and bookmarks", async () => {
     const list = await api.call("GET", `${ns}/configmaps`);
     const rv = list.json.metadata.resourceVersion;

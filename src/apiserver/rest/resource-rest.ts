@@ -101,11 +101,19 @@ export class ResourceRest {
     }
   }
 
-  async list(namespace: string, filter: ObjectFilter, opts: { limit?: number; continue?: string; resourceVersion?: string | null }): Promise<ListResult> {
+  async list(
+    namespace: string,
+    filter: ObjectFilter,
+    opts: { limit?: number; continue?: string; resourceVersion?: string | null; resourceVersionMatch?: string | null },
+  ): Promise<ListResult> {
     const prefix = namespacePrefix(this.cache.prefix, this.info.namespaced ? namespace : "");
-    if (opts.continue) {
-      // Later pages are read from the store at the first page's revision: a consistent snapshot.
-      const page = await this.store.list<ApiObject>({ prefix, continue: opts.continue, limit: opts.limit });
+    const match = opts.resourceVersionMatch ?? "";
+    if (match !== "" && match !== "Exact" && match !== "NotOlderThan") throw badRequest(`invalid resourceVersionMatch: ${match}`);
+    if (match !== "" && !opts.resourceVersion) throw badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
+    const exact = match === "Exact" ? parseResourceVersion(opts.resourceVersion!) : undefined;
+    if (opts.continue || exact !== undefined) {
+      // Later pages, and lists at an exact revision, are read from the store at that revision: a consistent snapshot.
+      const page = await this.store.list<ApiObject>(opts.continue ? { prefix, continue: opts.continue, limit: opts.limit } : { prefix, revision: exact, limit: opts.limit });
       const result: ListResult = { items: page.items.filter((o) => filter.matches(o)).map((o) => this.present(o)), resourceVersion: String(page.revision) };
       if (page.continue !== undefined) result.continue = page.continue;
       if (page.remainingItemCount !== undefined && filter.isEmpty()) result.remainingItemCount = page.remainingItemCount;
