@@ -1,9 +1,10 @@
 // The default-scheduler profile: upstream's default plugins in upstream's
-// order, with its score weights. Volume plugins are not here yet.
+// order, with its score weights. Volume plugins and PodTopologySpread are not here yet.
 import type { Profile } from "../framework/framework.ts";
 import type { AnyPlugin } from "../framework/plugin.ts";
 import { DefaultPreemptionPlugin } from "./default-preemption.ts";
 import { IMAGE_LOCALITY, ImageLocalityPlugin } from "./image-locality.ts";
+import { INTER_POD_AFFINITY, InterPodAffinityPlugin } from "./inter-pod-affinity.ts";
 import { NODE_AFFINITY, NodeAffinityPlugin } from "./node-affinity.ts";
 import { NodeNamePlugin } from "./node-name.ts";
 import { NodePortsPlugin } from "./node-ports.ts";
@@ -20,7 +21,7 @@ export const DEFAULT_SCORE_WEIGHTS: ReadonlyMap<string, number> = new Map([
   [NODE_AFFINITY, 2],
   [NODE_RESOURCES_FIT, 1],
   ["PodTopologySpread", 2],
-  ["InterPodAffinity", 2],
+  [INTER_POD_AFFINITY, 2],
   [NODE_RESOURCES_BALANCED_ALLOCATION, 1],
   [IMAGE_LOCALITY, 1],
 ]);
@@ -42,6 +43,7 @@ export function defaultProfile(options: DefaultProfileOptions = {}): Profile {
     new NodeAffinityPlugin(),
     new NodePortsPlugin(),
     new NodeResourcesFitPlugin(),
+    new InterPodAffinityPlugin(),
     new DefaultPreemptionPlugin(options.random),
     new NodeResourcesBalancedAllocationPlugin(),
     new ImageLocalityPlugin(),
