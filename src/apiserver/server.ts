@@ -20,7 +20,7 @@ import { ApiError, statusObject, toStatus, type StatusTarget } from "./status.ts
 import { maxBodyBytes, wantsAggregatedDiscovery } from "./negotiation.ts";
 import { aggregatedContentType, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
 import { subresourceHandlers } from "./subresources.ts";
-import { objectJson } from "./serialize.ts";
+import { JsonChunks, serialized } from "./serialize.ts";
 import { OpenApi } from "./openapi/index.ts";
 
 export const serverVersion = {
@@ -151,11 +151,12 @@ export class ApiServer {
     const warnings: string[] = [];
     const reply = (status: number, body: unknown, contentType = "application/json") => {
       if (res.headersSent) return;
-      const text = typeof body === "string" ? body : objectJson(body as object);
-      const headers: Record<string, string | number | string[]> = { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" };
+      const json = typeof body === "string" ? { text: body, bytes: Buffer.byteLength(body) } : body instanceof JsonChunks ? body : serialized(body as object);
+      const headers: Record<string, string | number | string[]> = { "Content-Type": contentType, "Content-Length": json.bytes, "Cache-Control": "no-cache, private" };
       if (warnings.length > 0) headers["Warning"] = warnings.map(warningHeader);
       res.writeHead(status, headers);
-      res.end(text);
+      if (json instanceof JsonChunks) endWithChunks(res, json.chunks);
+      else res.end(json.text);
     };
     try {
       const user = this.authenticate(req);
@@ -252,6 +253,15 @@ const anonymous: UserInfo = { name: "system:anonymous", groups: ["system:unauthe
 function header(req: AnyRequest, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Writes a body in pieces, corked so that they leave in as few socket writes as the transport allows. */
+function endWithChunks(res: AnyResponse, chunks: readonly string[]): void {
+  const stream: Duplex | http.ServerResponse = res instanceof http.ServerResponse ? res : res.stream;
+  stream.cork();
+  for (const chunk of chunks) (res as http.ServerResponse).write(chunk);
+  stream.uncork();
+  res.end();
 }
 
 /** RFC 7234 warn-code 299 with the text quoted, as upstream sends warnings. */
