@@ -7,6 +7,8 @@ export interface StateData {
 
 export class CycleState {
   readonly #data = new Map<string, StateData>();
+  /** Filter plugins whose pre-filter said Skip: preemption's dry runs must skip them too. */
+  skipFilterPlugins: ReadonlySet<string> = new Set();
 
   write(key: string, value: StateData): void {
     this.#data.set(key, value);
@@ -18,6 +20,7 @@ export class CycleState {
 
   clone(): CycleState {
     const copy = new CycleState();
+    copy.skipFilterPlugins = this.skipFilterPlugins;
     for (const [key, value] of this.#data) copy.write(key, value.clone());
     return copy;
   }

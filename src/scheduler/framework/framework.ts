@@ -152,6 +152,7 @@ export class Framework implements FilterRunner {
       const allowed = result?.nodeNames;
       if (allowed !== undefined) candidates = candidates.filter((node) => allowed.has(node.name));
     }
+    state.skipFilterPlugins = skippedFilters;
     const filters = this.#filter.filter((plugin) => !skippedFilters.has(plugin.name));
     const { feasible, nodeStatuses, unschedulablePlugins } = this.#findFeasibleNodes(state, pod, candidates, filters);
     if (feasible.length === 0) {
@@ -199,7 +200,9 @@ export class Framework implements FilterRunner {
   }
 
   runFilterPlugins(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): NodeStatus | undefined {
-    return this.#runFilters(state, pod, nodeInfo, this.#filter);
+    const skipped = state.skipFilterPlugins;
+    const filters = skipped.size === 0 ? this.#filter : this.#filter.filter((plugin) => !skipped.has(plugin.name));
+    return this.#runFilters(state, pod, nodeInfo, filters);
   }
 
   runPreFilterAddPod(state: CycleState, pod: PodInfo, added: PodInfo, nodeInfo: NodeInfo): Status {
