@@ -1,7 +1,6 @@
 // Events written straight to the API as core/v1 Events, one per call, in call
 // order per sink, without waiting: a controller's sync never waits on or fails
 // because of an Event.
-import { randomBytes } from "node:crypto";
 import type { Event } from "kubernetes-types/core/v1";
 import type { KubeClient, KubeObject } from "../client/kube-client.ts";
 import { inNamespace, resources } from "../client/resources.ts";
@@ -10,6 +9,7 @@ import type { EventSink, EventType } from "./event-sink.ts";
 export class ApiEventSink implements EventSink {
   /** Writes go one after another so Events keep the order controllers recorded them in. */
   private tail: Promise<void> = Promise.resolve();
+  private lastNanos = 0n;
 
   constructor(
     private readonly client: KubeClient,
@@ -24,7 +24,7 @@ export class ApiEventSink implements EventSink {
     const event: Event = {
       apiVersion: "v1",
       kind: "Event",
-      metadata: { name: `${meta.name ?? "object"}.${randomBytes(8).toString("hex")}`, namespace },
+      metadata: { name: `${meta.name ?? "object"}.${this.uniqueNanos().toString(16)}`, namespace },
       involvedObject: {
         apiVersion: regarding.apiVersion ?? "",
         kind: regarding.kind ?? "",
@@ -50,6 +50,17 @@ export class ApiEventSink implements EventSink {
         process.stderr.write(`${this.component}: could not record event ${reason} for ${namespace}/${meta.name ?? ""}: ${(error as Error).message}\n`);
       }
     });
+  }
+
+  /**
+   * Upstream names an Event <object>.<hex of its Unix time in nanoseconds>, so
+   * names sort in recording order; strictly increasing keeps two Events of one
+   * millisecond apart.
+   */
+  private uniqueNanos(): bigint {
+    const nanos = BigInt(this.now()) * 1_000_000n;
+    this.lastNanos = nanos > this.lastNanos ? nanos : this.lastNanos + 1n;
+    return this.lastNanos;
   }
 
   /** Resolves once every Event recorded so far has been written (or failed). */

@@ -33,8 +33,11 @@ describe("safeEncodeString", () => {
 });
 
 describe("canonicalJson", () => {
-  test("sorts keys at every depth and drops undefined members", () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } }), '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+  test("sorts keys at every depth and drops undefined and null members", () => {
+    assert.equal(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined, e: null } }), '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+  });
+  test("keeps nulls inside arrays (positions matter)", () => {
+    assert.equal(canonicalJson([null, 1]), "[null,1]");
   });
 });
 
@@ -57,8 +60,9 @@ describe("computePodTemplateHash", () => {
       assert.match(computePodTemplateHash(template, count), /^[456789bcdf]{1,10}$/);
     }
   });
-  test("is stable across field order", () => {
+  test("is stable across field order and null members", () => {
     assert.equal(computePodTemplateHash(template), computePodTemplateHash(reordered));
+    assert.equal(computePodTemplateHash(template), computePodTemplateHash({ ...template, metadata: { ...template.metadata, creationTimestamp: null as unknown as string } }));
   });
   const distinct: [string, string, string][] = [
     ["another image", computePodTemplateHash(template), computePodTemplateHash(otherImage)],

@@ -28,15 +28,18 @@ export function safeEncodeString(text: string): string {
 }
 
 /**
- * JSON with object keys sorted at every level and undefined members left out,
- * so two equal templates serialize the same whatever order their fields were built in.
+ * JSON with object keys sorted at every level and null or undefined members
+ * left out, so two equal templates serialize the same whatever order their
+ * fields were built in. Null members count as absent because that is what they
+ * mean to the Go types of the API (kubectl sends `creationTimestamp: null`
+ * inside templates it writes back on `rollout undo`).
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
   const record = value as Record<string, unknown>;
   const members = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
+    .filter((key) => record[key] !== undefined && record[key] !== null)
     .sort()
     .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
   return `{${members.join(",")}}`;

@@ -68,6 +68,12 @@ function deployment(name: string, replicas: number, image: string, extra: Partia
   };
 }
 
+/** Events in the order they were written. */
+async function eventsInOrder(): Promise<Event[]> {
+  const events = (await client.list<Event>(eventsApi)).items;
+  return events.sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion));
+}
+
 async function podsOf(label: string): Promise<Pod[]> {
   const list = await client.list<Pod>(podsApi, { labelSelector: `app=${label}` });
   return list.items.filter((pod) => pod.metadata?.deletionTimestamp == null);
@@ -116,7 +122,7 @@ describe("Deployment → ReplicaSet → pods", () => {
     const conditions = Object.fromEntries((d.status?.conditions ?? []).map((c) => [c.type, c.reason]));
     assert.deepEqual(conditions, { Available: "MinimumReplicasAvailable", Progressing: "NewReplicaSetAvailable" });
 
-    const events = (await client.list<Event>(eventsApi)).items;
+    const events = await eventsInOrder();
     const created = events.filter((e) => e.involvedObject.name === rs!.metadata?.name && e.reason === "SuccessfulCreate").map((e) => e.message);
     assert.deepEqual(created.sort(), pods.map((p) => `Created pod: ${p.metadata?.name}`).sort());
     const scaled = events.filter((e) => e.involvedObject.kind === "Deployment" && e.involvedObject.name === "web").map((e) => `${e.reason}: ${e.message}`);
@@ -137,5 +143,127 @@ describe("Deployment → ReplicaSet → pods", () => {
       await client.patch(deploymentsApi, "web", "merge", { spec: { replicas } });
       await eventually(`web at ${replicas}`, async () => ((await rolledOut("web")) && (await podsOf("web")).length === replicas ? true : undefined));
     }
+  });
+});
+
+describe("rolling update", () => {
+  const replicas = 3;
+  const strategy = { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+
+  test("ReplicaSet sizes stay within maxSurge/maxUnavailable at every watch event, with upstream's event sequence", async () => {
+    await client.create(deploymentsApi, deployment("roll", replicas, "localhost:5000/roll:1", { strategy }));
+    await eventually("roll rolled out", () => rolledOut("roll"));
+    const [first] = await replicaSetsOf("roll");
+
+    const listed = await client.list<ReplicaSet>(replicaSetsApi, { labelSelector: "app=roll" });
+    const sets = new Map(listed.items.map((rs) => [rs.metadata!.name!, rs]));
+    const watching = new AbortController();
+    const violations: string[] = [];
+    const watched = (async () => {
+      for await (const event of client.watch<ReplicaSet>(replicaSetsApi, { labelSelector: "app=roll", resourceVersion: listed.metadata.resourceVersion!, signal: watching.signal })) {
+        if (event.type === "DELETED") sets.delete(event.object.metadata!.name!);
+        else if (event.type !== "BOOKMARK") sets.set(event.object.metadata!.name!, event.object);
+        const all = [...sets.values()];
+        const total = all.reduce((sum, rs) => sum + (rs.spec?.replicas ?? 0), 0);
+        const available = all.reduce((sum, rs) => sum + Math.min(rs.spec?.replicas ?? 0, rs.status?.availableReplicas ?? 0), 0);
+        if (total > replicas + 1) violations.push(`${total} replicas wanted at ${event.object.metadata?.resourceVersion}`);
+        if (available < replicas) violations.push(`only ${available} available at ${event.object.metadata?.resourceVersion}`);
+      }
+    })().catch((error: unknown) => {
+      if (!watching.signal.aborted) throw error;
+    });
+
+    const rolloutStatus = server.kubectl(["rollout", "status", "deployment/roll", "--timeout=60s"]);
+    await client.patch(deploymentsApi, "roll", "strategic", { spec: { template: { spec: { containers: [{ name: "main", image: "localhost:5000/roll:2" }] } } } });
+    const status = await rolloutStatus;
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /deployment "roll" successfully rolled out/);
+    await eventually("roll rolled out", () => rolledOut("roll"));
+    await eventually("old ReplicaSet emptied", async () => ((await replicaSetsOf("roll")).every((rs) => rs.metadata?.name !== first!.metadata?.name || rs.status?.replicas === 0) ? true : undefined));
+    watching.abort();
+    await watched;
+    assert.deepEqual(violations, []);
+
+    const second = (await replicaSetsOf("roll")).find((rs) => rs.metadata?.name !== first!.metadata?.name)!;
+    const [oldName, newName] = [first!.metadata!.name!, second.metadata!.name!];
+    assert.equal(second.metadata?.annotations?.["deployment.kubernetes.io/revision"], "2");
+    const events = (await eventsInOrder())
+      .filter((e) => e.involvedObject.kind === "Deployment" && e.involvedObject.name === "roll")
+      .map((e) => e.message);
+    assert.deepEqual(events, [
+      `Scaled up replica set ${oldName} to 3`,
+      `Scaled up replica set ${newName} to 1`,
+      `Scaled down replica set ${oldName} to 2 from 3`,
+      `Scaled up replica set ${newName} to 2 from 1`,
+      `Scaled down replica set ${oldName} to 1 from 2`,
+      `Scaled up replica set ${newName} to 3 from 2`,
+      `Scaled down replica set ${oldName} to 0 from 1`,
+    ]);
+  });
+
+  test("kubectl rollout history and undo bring the first template back as revision 3", async () => {
+    const undo = await server.kubectl(["rollout", "undo", "deployment/roll"]);
+    assert.equal(undo.code, 0, undo.stderr);
+    await eventually("undo rolled out", async () => {
+      const d = await rolledOut("roll");
+      return d?.spec?.template.spec?.containers[0]?.image === "localhost:5000/roll:1" ? d : undefined;
+    });
+    const sets = await replicaSetsOf("roll");
+    assert.equal(sets.length, 2, `the old ReplicaSet is reused, not recreated: ${JSON.stringify(sets.map((rs) => [rs.metadata?.name, rs.metadata?.annotations, rs.spec?.template]), null, 1)}`);
+    const current = sets.find((rs) => rs.spec?.template?.spec?.containers[0]?.image === "localhost:5000/roll:1")!;
+    assert.equal(current.metadata?.annotations?.["deployment.kubernetes.io/revision"], "3");
+    assert.equal(current.metadata?.annotations?.["deployment.kubernetes.io/revision-history"], "1");
+    assert.equal(current.spec?.replicas, 3);
+    const history = await server.kubectl(["rollout", "history", "deployment/roll"]);
+    assert.equal(history.code, 0, history.stderr);
+    assert.deepEqual(
+      history.stdout.split("\n").filter((line) => /^\d+\s/.test(line)).map((line) => line.split(/\s+/)[0]),
+      ["2", "3"],
+    );
+  });
+
+  test("kubectl rollout pause holds a template change; resume rolls it out; restart makes a new revision", async () => {
+    assert.equal((await server.kubectl(["rollout", "pause", "deployment/roll"])).code, 0);
+    await eventually("paused condition", async () => {
+      const d = await client.get<Deployment>(deploymentsApi, "roll");
+      return d.status?.conditions?.find((c) => c.type === "Progressing")?.reason === "DeploymentPaused" ? d : undefined;
+    });
+    assert.equal((await server.kubectl(["set", "image", "deployment/roll", "main=localhost:5000/roll:3"])).code, 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal((await replicaSetsOf("roll")).length, 2, "no new ReplicaSet while paused");
+    assert.equal((await server.kubectl(["rollout", "resume", "deployment/roll"])).code, 0);
+    const resumed = await server.kubectl(["rollout", "status", "deployment/roll", "--timeout=60s"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal((await replicaSetsOf("roll")).length, 3);
+
+    assert.equal((await server.kubectl(["rollout", "restart", "deployment/roll"])).code, 0);
+    const restarted = await server.kubectl(["rollout", "status", "deployment/roll", "--timeout=60s"]);
+    assert.equal(restarted.code, 0, restarted.stderr);
+    const sets = await replicaSetsOf("roll");
+    assert.equal(sets.length, 4);
+    assert.equal(sets.filter((rs) => (rs.spec?.replicas ?? 0) > 0).length, 1);
+  });
+});
+
+describe("Recreate and clean-up", () => {
+  test("old pods go before new ones start; revisionHistoryLimit removes old empty ReplicaSets", async () => {
+    await client.create(deploymentsApi, deployment("rec", 2, "localhost:5000/rec:1", { strategy: { type: "Recreate" }, revisionHistoryLimit: 1 }));
+    await eventually("rec rolled out", () => rolledOut("rec"));
+    for (const version of [2, 3]) {
+      await client.patch(deploymentsApi, "rec", "strategic", { spec: { template: { spec: { containers: [{ name: "main", image: `localhost:5000/rec:${version}` }] } } } });
+      await eventually(`rec:${version} rolled out`, async () => {
+        const d = await rolledOut("rec");
+        return d?.spec?.template.spec?.containers[0]?.image === `localhost:5000/rec:${version}` ? d : undefined;
+      });
+    }
+    const sets = await eventually("history trimmed to one old ReplicaSet", async () => {
+      const found = await replicaSetsOf("rec");
+      return found.length === 2 ? found : undefined;
+    });
+    assert.deepEqual(sets.map((rs) => rs.metadata?.annotations?.["deployment.kubernetes.io/revision"]).sort(), ["2", "3"]);
+    const messages = (await eventsInOrder()).filter((e) => e.involvedObject.name === "rec" && e.involvedObject.kind === "Deployment").map((e) => e.message ?? "");
+    // Every scale-up of a new revision comes after the scale-down of the one before it.
+    const order = messages.map((m) => (m.startsWith("Scaled down") ? "down" : "up"));
+    assert.deepEqual(order, ["up", "down", "up", "down", "up"]);
   });
 });
