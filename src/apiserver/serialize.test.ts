@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { eventJson, listJson, serialized } from "./serialize.ts";
+import { eventJson, listJson, objectBytes, objectJson } from "./serialize.ts";
 
 const pod = (name: string, extra: Record<string, string> = {}) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, labels: extra } });
 
@@ -15,23 +15,37 @@ describe("listJson", () => {
   for (const c of cases) {
     test(c.name, () => {
       const body = listJson(head, c.items);
-      const text = body.chunks.join("");
+      const text = Buffer.concat(body.chunks).toString("utf8");
       assert.deepEqual(JSON.parse(text), { ...head, items: c.items });
       assert.equal(body.bytes, Buffer.byteLength(text));
     });
   }
 });
 
-describe("serialized", () => {
-  test("a frozen object keeps its first text; a mutable one is serialized as it is now", () => {
+describe("objectJson and objectBytes", () => {
+  test("a mutable object is serialized as it is now", () => {
     const mutable: { n: number } = { n: 1 };
-    assert.equal(serialized(mutable).text, '{"n":1}');
+    assert.equal(objectJson(mutable), '{"n":1}');
+    assert.equal(objectBytes(mutable).toString(), '{"n":1}');
     mutable.n = 2;
-    assert.equal(serialized(mutable).text, '{"n":2}');
-    const frozen = Object.freeze({ s: "é" });
-    assert.equal(serialized(frozen), serialized(frozen));
-    assert.deepEqual(serialized(frozen), { text: '{"s":"é"}', bytes: 10 });
+    assert.equal(objectJson(mutable), '{"n":2}');
+    assert.equal(objectBytes(mutable).toString(), '{"n":2}');
   });
+
+  const orders: { name: string; first: (o: object) => unknown }[] = [
+    { name: "text first", first: objectJson },
+    { name: "bytes first", first: objectBytes },
+  ];
+  for (const order of orders) {
+    test(`a frozen object keeps its first serialization, ${order.name}`, () => {
+      const frozen = Object.freeze({ s: "é ☃" });
+      order.first(frozen);
+      assert.equal(objectBytes(frozen), objectBytes(frozen));
+      assert.equal(objectJson(frozen), '{"s":"é ☃"}');
+      assert.equal(objectBytes(frozen).length, Buffer.byteLength('{"s":"é ☃"}'));
+      assert.equal(objectBytes(frozen).toString("utf8"), objectJson(frozen));
+    });
+  }
 
   test("watch event lines wrap the object's text", () => {
     assert.equal(eventJson("ADDED", { a: 1 }), '{"type":"ADDED","object":{"a":1}}\n');

@@ -1,58 +1,72 @@
-// JSON text of stored objects, made once per object. Objects from the store
-// and the watch cache are never mutated (the store shares them frozen), so
-// their text can be kept as long as the object lives: a GET, a LIST page or
-// a watch event sent to a hundred watchers stringifies each object once.
+// JSON of stored objects, made once per object. Objects from the store and
+// the watch cache are never mutated (the store shares them frozen), so their
+// JSON can be kept as long as the object lives: a GET, a LIST page or a watch
+// event sent to a hundred watchers serializes each object once.
+//
+// Two forms, each made on first use: UTF-8 bytes for whole responses (GET,
+// LIST: sent as they are, measured for free, kept off the JavaScript heap),
+// and text for watch event lines, which wrap the object's text.
 
-/** An object's JSON text and its length in UTF-8 bytes (a Content-Length). */
-export interface Serialized {
-  readonly text: string;
-  readonly bytes: number;
+interface Serialization {
+  text?: string;
+  bytes?: Buffer;
 }
 
-const serializations = new WeakMap<object, Serialized>();
+const serializations = new WeakMap<object, Serialization>();
 
-export function serialized(obj: object): Serialized {
+function entryOf(obj: object): Serialization {
   let entry = serializations.get(obj);
   if (entry === undefined) {
-    const text = JSON.stringify(obj);
-    entry = { text, bytes: Buffer.byteLength(text) };
+    entry = {};
     if (Object.isFrozen(obj)) serializations.set(obj, entry);
   }
   return entry;
 }
 
 export function objectJson(obj: object): string {
-  return serialized(obj).text;
+  const entry = entryOf(obj);
+  entry.text ??= entry.bytes === undefined ? JSON.stringify(obj) : entry.bytes.toString("utf8");
+  return entry.text;
+}
+
+/** The object's JSON as UTF-8 bytes. */
+export function objectBytes(obj: object): Buffer {
+  const entry = entryOf(obj);
+  entry.bytes ??= Buffer.from(entry.text ?? JSON.stringify(obj), "utf8");
+  return entry.bytes;
 }
 
 /**
- * A JSON body kept as the texts it is made of, to be written one after the
+ * A JSON body kept as the pieces it is made of, to be written one after the
  * other: a list of 10,000 pods is ~40 MB, and joining it into one string
  * (then measuring and encoding that string) cost more than sending it.
  */
 export class JsonChunks {
   constructor(
-    readonly chunks: readonly string[],
+    readonly chunks: readonly Buffer[],
     readonly bytes: number,
   ) {}
 }
 
-/** A list body built from the items' cached texts. */
+const comma = Buffer.from(",");
+const listEnd = Buffer.from("]}");
+
+/** A list body built from the items' cached bytes. */
 export function listJson(head: Record<string, unknown>, items: readonly object[]): JsonChunks {
   // `{..., "items":[]}` → the items go between the open and the closing "]}".
-  const open = JSON.stringify({ ...head, items: [] }).slice(0, -2);
-  const chunks: string[] = [open];
-  let bytes = Buffer.byteLength(open) + "]}".length;
+  const open = Buffer.from(JSON.stringify({ ...head, items: [] }).slice(0, -2), "utf8");
+  const chunks: Buffer[] = [open];
+  let bytes = open.length + listEnd.length;
   items.forEach((item, index) => {
-    const { text, bytes: itemBytes } = serialized(item);
+    const itemBytes = objectBytes(item);
     if (index > 0) {
-      chunks.push(",");
-      bytes++;
+      chunks.push(comma);
+      bytes += comma.length;
     }
-    chunks.push(text);
-    bytes += itemBytes;
+    chunks.push(itemBytes);
+    bytes += itemBytes.length;
   });
-  chunks.push("]}");
+  chunks.push(listEnd);
   return new JsonChunks(chunks, bytes);
 }
 

@@ -20,7 +20,7 @@ import { ApiError, statusObject, toStatus, type StatusTarget } from "./status.ts
 import { maxBodyBytes, wantsAggregatedDiscovery } from "./negotiation.ts";
 import { aggregatedContentType, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions } from "./discovery.ts";
 import { subresourceHandlers } from "./subresources.ts";
-import { JsonChunks, serialized } from "./serialize.ts";
+import { JsonChunks, objectBytes } from "./serialize.ts";
 import { OpenApi } from "./openapi/index.ts";
 
 export const serverVersion = {
@@ -151,12 +151,13 @@ export class ApiServer {
     const warnings: string[] = [];
     const reply = (status: number, body: unknown, contentType = "application/json") => {
       if (res.headersSent) return;
-      const json = typeof body === "string" ? { text: body, bytes: Buffer.byteLength(body) } : body instanceof JsonChunks ? body : serialized(body as object);
-      const headers: Record<string, string | number | string[]> = { "Content-Type": contentType, "Content-Length": json.bytes, "Cache-Control": "no-cache, private" };
+      const json = typeof body === "string" || body instanceof JsonChunks ? body : objectBytes(body as object);
+      const length = typeof json === "string" ? Buffer.byteLength(json) : json instanceof JsonChunks ? json.bytes : json.length;
+      const headers: Record<string, string | number | string[]> = { "Content-Type": contentType, "Content-Length": length, "Cache-Control": "no-cache, private" };
       if (warnings.length > 0) headers["Warning"] = warnings.map(warningHeader);
       res.writeHead(status, headers);
       if (json instanceof JsonChunks) endWithChunks(res, json.chunks);
-      else res.end(json.text);
+      else res.end(json);
     };
     try {
       const user = this.authenticate(req);
@@ -256,7 +257,7 @@ function header(req: AnyRequest, name: string): string | undefined {
 }
 
 /** Writes a body in pieces, corked so that they leave in as few socket writes as the transport allows. */
-function endWithChunks(res: AnyResponse, chunks: readonly string[]): void {
+function endWithChunks(res: AnyResponse, chunks: readonly Buffer[]): void {
   const stream: Duplex | http.ServerResponse = res instanceof http.ServerResponse ? res : res.stream;
   stream.cork();
   for (const chunk of chunks) (res as http.ServerResponse).write(chunk);
