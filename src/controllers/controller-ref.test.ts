@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Pod } from "kubernetes-types/core/v1";
 import { labelSelectorFromObject } from "../api/label-selector.ts";
-import { claim, controllerRefFor, type Owner } from "./controller-ref.ts";
+import { adoptionPatch, claim, controllerRefFor, releasePatch, type Owner } from "./controller-ref.ts";
 
 const owner: Owner = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: "rs-uid", deleting: false };
 const selector = labelSelectorFromObject({ matchLabels: { app: "web" } });
@@ -36,4 +36,19 @@ describe("claim", () => {
       assert.deepEqual({ owned: names(claims.owned), adopt: names(claims.adopt), release: names(claims.release) }, { owned: c.owned, adopt: c.adopt, release: c.release });
     });
   }
+});
+
+describe("ownership patches", () => {
+  const other = { apiVersion: "v1", kind: "ConfigMap", name: "keep", uid: "cm-uid" };
+  const object = { metadata: { uid: "pod-uid", resourceVersion: "42", ownerReferences: [other] } };
+  test("adoption keeps other owners and is conditional", () => {
+    assert.deepEqual(adoptionPatch(owner, object), { metadata: { ownerReferences: [other, controllerRefFor(owner)], uid: "pod-uid", resourceVersion: "42" } });
+  });
+  test("release drops only the owner, and the list when it empties", () => {
+    const owned = { metadata: { ...object.metadata, ownerReferences: [other, controllerRefFor(owner)] } };
+    assert.deepEqual(releasePatch(owner, owned), { metadata: { ownerReferences: [other], uid: "pod-uid", resourceVersion: "42" } });
+    assert.deepEqual(releasePatch(owner, { metadata: { uid: "u", resourceVersion: "1", ownerReferences: [controllerRefFor(owner)] } }), {
+      metadata: { ownerReferences: null, uid: "u", resourceVersion: "1" },
+    });
+  });
 });

@@ -48,12 +48,18 @@ export function claim<T extends KubeObject>(owner: Owner, selector: LabelSelecto
   return claims;
 }
 
-/** A strategic merge patch that makes owner the controller of the patched object (uid precondition included). */
+/**
+ * A JSON merge patch making owner the controller of object. It carries the
+ * whole new ownerReferences list, so it is conditional on the object's
+ * resourceVersion and uid: a concurrent change fails it instead of being lost.
+ */
 export function adoptionPatch(owner: Owner, object: KubeObject): unknown {
-  return { metadata: { ownerReferences: [controllerRefFor(owner)], uid: object.metadata?.uid } };
+  const others = (object.metadata?.ownerReferences ?? []).filter((ref) => ref.uid !== owner.uid);
+  return { metadata: { ownerReferences: [...others, controllerRefFor(owner)], uid: object.metadata?.uid, resourceVersion: object.metadata?.resourceVersion } };
 }
 
-/** A strategic merge patch that removes owner's reference from the patched object. */
+/** A JSON merge patch dropping owner's reference from object, conditional like adoptionPatch. */
 export function releasePatch(owner: Owner, object: KubeObject): unknown {
-  return { metadata: { ownerReferences: [{ $patch: "delete", uid: owner.uid }], uid: object.metadata?.uid } };
+  const kept = (object.metadata?.ownerReferences ?? []).filter((ref) => ref.uid !== owner.uid);
+  return { metadata: { ownerReferences: kept.length === 0 ? null : kept, uid: object.metadata?.uid, resourceVersion: object.metadata?.resourceVersion } };
 }

@@ -190,7 +190,7 @@ export class DeploymentController implements Reconciler {
       if (fresh.metadata?.uid !== d.metadata?.uid || fresh.metadata?.deletionTimestamp != null) throw new Error(`Deployment ${objectKey(d)} changed identity or is being deleted; not adopting`);
       for (const rs of claims.adopt) {
         try {
-          owned.push(await this.client.patch<ReplicaSet>(api, rs.metadata?.name ?? "", "strategic", adoptionPatch(owner, rs), { fieldManager, signal }));
+          owned.push(await this.client.patch<ReplicaSet>(api, rs.metadata?.name ?? "", "merge", adoptionPatch(owner, rs), { fieldManager, signal }));
         } catch (error) {
           if (!hasReason(error, "NotFound")) throw error;
         }
@@ -198,7 +198,7 @@ export class DeploymentController implements Reconciler {
     }
     for (const rs of claims.release) {
       try {
-        await this.client.patch<ReplicaSet>(api, rs.metadata?.name ?? "", "strategic", releasePatch(owner, rs), { fieldManager, signal });
+        await this.client.patch<ReplicaSet>(api, rs.metadata?.name ?? "", "merge", releasePatch(owner, rs), { fieldManager, signal });
       } catch (error) {
         if (!hasReason(error, "NotFound", "Invalid")) throw error;
       }

@@ -157,14 +157,14 @@ export class ReplicaSetController implements Reconciler {
     const owned: Pod[] = claims.owned.filter((pod) => !claims.adopt.includes(pod));
     for (const pod of claims.adopt) {
       try {
-        owned.push(await this.client.patch<Pod>(podsApi, pod.metadata!.name!, "strategic", adoptionPatch(owner, pod), { fieldManager, signal }));
+        owned.push(await this.client.patch<Pod>(podsApi, pod.metadata!.name!, "merge", adoptionPatch(owner, pod), { fieldManager, signal }));
       } catch (error) {
         if (!hasReason(error, "NotFound")) throw error;
       }
     }
     for (const pod of claims.release) {
       try {
-        await this.client.patch<Pod>(podsApi, pod.metadata!.name!, "strategic", releasePatch(owner, pod), { fieldManager, signal });
+        await this.client.patch<Pod>(podsApi, pod.metadata!.name!, "merge", releasePatch(owner, pod), { fieldManager, signal });
       } catch (error) {
         if (!hasReason(error, "NotFound", "Invalid")) throw error;
       }
@@ -183,12 +183,28 @@ export class ReplicaSetController implements Reconciler {
 
     const now = this.clock.now();
     const status = calculateStatus(rs, owned, failure, now);
-    if (!sameStatus(rs.status, status)) {
-      await this.client.updateStatus<ReplicaSet>(inNamespace(resources.replicaSets, namespace), { ...rs, status }, { fieldManager, signal });
-    }
+    await this.writeStatus(rs, status, signal);
     if (manageError !== undefined) throw manageError;
     const wait = msUntilNextAvailable(rs, owned, now);
     if (wait !== undefined) return { requeueAfterMs: wait + 100 };
+  }
+
+  /** Writes status unless it says the same; a stale cache (conflict) gets one retry on a fresh read, as upstream does. */
+  private async writeStatus(rs: ReplicaSet, status: ReplicaSetStatus, signal: AbortSignal): Promise<void> {
+    const api = inNamespace(resources.replicaSets, rs.metadata?.namespace ?? "");
+    let current = rs;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (sameStatus(current.status, status)) return;
+      try {
+        await this.client.updateStatus<ReplicaSet>(api, { ...current, status }, { fieldManager, signal });
+        return;
+      } catch (error) {
+        if (attempt > 0 || !hasReason(error, "Conflict")) throw error;
+      }
+      current = await this.client.get<ReplicaSet>(api, rs.metadata?.name ?? "", { signal });
+      // The spec moved on: the next sync (already queued by the watch) computes a status for it.
+      if (current.metadata?.uid !== rs.metadata?.uid || current.metadata?.generation !== rs.metadata?.generation) return;
+    }
   }
 
   /** Adoption trusts a fresh read, not the cache: the ReplicaSet may have been replaced or be going away. */
