@@ -314,10 +314,7 @@ export class FieldSet {
 }
 
 function insert(root: SetNode, path: FieldPath): void {
-  insertSteps(
-    root,
-    path.map((element) => ({ element, key: serializeElement(element) })),
-  );
+  insertSteps(root, path.map((element) => ({ element, key: serializeElement(element) })));
 }
 
 /** A path element with its FieldsV1 key, serialized once. */
