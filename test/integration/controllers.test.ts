@@ -9,7 +9,7 @@ import { inNamespace, resources } from "../../src/client/resources.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { startControllerManager } from "../../src/controllers/manager.ts";
 import { startServer, type TestServer } from "../support/server.ts";
-import { runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
+import { neverReadyLabel, runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
 
 const namespace = "default";
 const deploymentsApi = inNamespace(resources.deployments, namespace);
@@ -265,5 +265,35 @@ describe("Recreate and clean-up", () => {
     // Every scale-up of a new revision comes after the scale-down of the one before it.
     const order = messages.map((m) => (m.startsWith("Scaled down") ? "down" : "up"));
     assert.deepEqual(order, ["up", "down", "up", "down", "up"]);
+  });
+});
+
+describe("availability and progress", () => {
+  test("minReadySeconds delays availableReplicas after readiness", async () => {
+    await client.create(deploymentsApi, deployment("slow", 1, "localhost:5000/slow:1", { minReadySeconds: 3 }));
+    const readyNotAvailable = await eventually("ready but not yet available", async () => {
+      const d = await client.get<Deployment>(deploymentsApi, "slow");
+      return d.status?.readyReplicas === 1 ? d : undefined;
+    });
+    assert.equal(readyNotAvailable.status?.availableReplicas ?? 0, 0);
+    assert.equal(readyNotAvailable.status?.conditions?.find((c) => c.type === "Available")?.reason, "MinimumReplicasUnavailable");
+    const available = await eventually("available after minReadySeconds", () => rolledOut("slow"));
+    assert.equal(available.status?.conditions?.find((c) => c.type === "Available")?.reason, "MinimumReplicasAvailable");
+  });
+
+  test("a rollout that makes no progress reports ProgressDeadlineExceeded and kubectl rollout status fails", async () => {
+    const stuck = deployment("stuck", 1, "localhost:5000/stuck:1", { progressDeadlineSeconds: 2 });
+    stuck.spec!.template.metadata!.labels![neverReadyLabel] = "true";
+    await client.create(deploymentsApi, stuck);
+    const d = await eventually("deadline exceeded", async () => {
+      const current = await client.get<Deployment>(deploymentsApi, "stuck");
+      return current.status?.conditions?.find((c) => c.type === "Progressing")?.reason === "ProgressDeadlineExceeded" ? current : undefined;
+    });
+    const progressing = d.status?.conditions?.find((c) => c.type === "Progressing");
+    assert.equal(progressing?.status, "False");
+    assert.match(progressing?.message ?? "", /^ReplicaSet "stuck-[a-z0-9]+" has timed out progressing\.$/);
+    const status = await server.kubectl(["rollout", "status", "deployment/stuck", "--timeout=20s"]);
+    assert.notEqual(status.code, 0);
+    assert.match(status.stderr, /exceeded its progress deadline/);
   });
 });

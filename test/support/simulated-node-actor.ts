@@ -1,7 +1,8 @@
 // A stand-in for the scheduler and kubelet in controller tests, clearly not
 // either: it binds every unbound pod to one made-up node through pods/binding,
 // then (after readyDelayMs) reports it Running and Ready through pods/status,
-// and finishes graceful deletions at once. No containers run anywhere.
+// and finishes graceful deletions at once. No containers run anywhere. A pod
+// labelled neverReadyLabel=true is bound but never becomes ready.
 import type { Pod } from "kubernetes-types/core/v1";
 import { hasReason } from "../../src/client/errors.ts";
 import type { KubeClient } from "../../src/client/kube-client.ts";
@@ -9,6 +10,8 @@ import { splitObjectKey, objectKey } from "../../src/client/object-key.ts";
 import { inNamespace, resources } from "../../src/client/resources.ts";
 import { SharedInformerFactory } from "../../src/client/shared-informer-factory.ts";
 import { Runner, type Requeue } from "../../src/controllers/runner.ts";
+
+export const neverReadyLabel = "simulated-node-actor/never-ready";
 
 export interface SimulatedNodeActorOptions {
   nodeName?: string;
@@ -42,7 +45,7 @@ export async function runSimulatedNodeActor(client: KubeClient, signal: AbortSig
             boundAt.set(key, Date.now());
             return;
           }
-          if (pod.status?.phase === "Running") return;
+          if (pod.status?.phase === "Running" || pod.metadata?.labels?.[neverReadyLabel] === "true") return;
           const wait = (boundAt.get(key) ?? 0) + readyDelayMs - Date.now();
           if (wait > 0) return { requeueAfterMs: wait };
           const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
