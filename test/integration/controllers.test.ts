@@ -4,10 +4,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
+import type { Lease } from "kubernetes-types/coordination/v1";
 import type { Event, Pod } from "kubernetes-types/core/v1";
 import { inNamespace, resources } from "../../src/client/resources.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
-import { startControllerManager } from "../../src/controllers/manager.ts";
+import { leaseName, leaseNamespace, startControllerManager } from "../../src/controllers/manager.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { neverReadyLabel, runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
 
@@ -27,7 +28,7 @@ before(async () => {
   client = await RestClient.fromKubeconfig(server.kubeconfig);
   let ready: () => void = () => {};
   const managerReady = new Promise<void>((resolve) => (ready = resolve));
-  running = Promise.all([startControllerManager(client, stop.signal, { onReady: ready }), runSimulatedNodeActor(client, stop.signal, { readyDelayMs: 300 })]);
+  running = Promise.all([startControllerManager(client, stop.signal, { onReady: ready, leaderElection: { identity: "manager-one" } }), runSimulatedNodeActor(client, stop.signal, { readyDelayMs: 300 })]);
   await managerReady;
 });
 
@@ -295,5 +296,23 @@ describe("availability and progress", () => {
     const status = await server.kubectl(["rollout", "status", "deployment/stuck", "--timeout=20s"]);
     assert.notEqual(status.code, 0);
     assert.match(status.stderr, /exceeded its progress deadline/);
+  });
+});
+
+describe("leader election", () => {
+  test("the running manager holds the Lease; a second manager waits as a standby", async () => {
+    const lease = await client.get<Lease>(inNamespace(resources.leases, leaseNamespace), leaseName);
+    assert.equal(lease.spec?.holderIdentity, "manager-one");
+    const standbyStop = new AbortController();
+    let standbyLed = false;
+    const standby = startControllerManager(client, standbyStop.signal, {
+      onReady: () => (standbyLed = true),
+      leaderElection: { identity: "manager-two", leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    standbyStop.abort();
+    await standby;
+    assert.equal(standbyLed, false);
+    assert.equal((await client.get<Lease>(inNamespace(resources.leases, leaseNamespace), leaseName)).spec?.holderIdentity, "manager-one");
   });
 });
