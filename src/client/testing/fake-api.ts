@@ -3,7 +3,8 @@
 // resource, a global revision, a watch history and resourceVersion checks,
 // and lets a test provoke what a real server does now and then: a watch the
 // server ends, a history compaction (410 Expired), bookmarks, failed calls.
-// It is not a server: no defaulting, validation, admission or finalizers;
+// It is not a server: no defaulting, validation, admission or finalizers
+// (it fills in apiVersion and kind of built-in resources, nothing else);
 // update replaces the whole object (status too); apply patches are refused.
 import { randomUUID } from "node:crypto";
 import type { Status } from "kubernetes-types/meta/v1";
@@ -12,6 +13,7 @@ import { parseLabelSelector } from "../../api/label-selector.ts";
 import { applyJsonPatch } from "../../api/patch/json-patch.ts";
 import { applyMergePatch } from "../../api/patch/merge-patch.ts";
 import { applyStrategicMergePatch, patchMetaFor } from "../../api/patch/strategic-merge-patch.ts";
+import { builtinResources } from "../../api/registry.ts";
 import { selectableFields } from "../../api/selectable-fields.ts";
 import { realClock, type Clock } from "../clock.ts";
 import { ApiStatusError, type StatusReason } from "../errors.ts";
@@ -131,6 +133,11 @@ export class FakeApi implements KubeClient {
     if (resource.namespace) meta.namespace = resource.namespace;
     const key = objectKey(stored);
     if (this.collection(resource).has(key)) throw statusError(409, "AlreadyExists", `${resource.plural} "${meta.name}" already exists`, { name: meta.name, kind: resource.plural });
+    const kind = kindOf(resource);
+    if (kind !== undefined) {
+      stored.apiVersion ??= apiVersionOf(resource);
+      stored.kind ??= kind;
+    }
     stored.metadata = { ...meta, uid: randomUUID(), creationTimestamp: new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, "Z"), generation: 1 };
     return clone(this.commit(resource, "ADDED", stored, undefined)) as T;
   }
@@ -175,7 +182,8 @@ export class FakeApi implements KubeClient {
         next = applyMergePatch(clone(current), body);
         break;
       case "strategic": {
-        const meta = current.kind ? patchMetaFor(resource.group, resource.version, current.kind) : undefined;
+        const kind = kindOf(resource);
+        const meta = kind ? patchMetaFor(resource.group, resource.version, kind) : undefined;
         if (meta === undefined) throw statusError(415, "UnsupportedMediaType", `the fake has no strategic merge schema for ${resource.plural}`);
         next = applyStrategicMergePatch(clone(current), body, meta);
         break;
@@ -302,6 +310,11 @@ export class FakeApi implements KubeClient {
 
 function collectionOf(resource: ResourceRef): string {
   return `${resource.group}/${resource.plural}`;
+}
+
+/** The kind of a built-in resource, as the server fills it in. */
+function kindOf(resource: ResourceRef): string | undefined {
+  return builtinResources.find((r) => r.group === resource.group && r.version === resource.version && r.plural === resource.plural)?.kind;
 }
 
 function apiVersionOf(resource: ResourceRef): string {
