@@ -1,5 +1,5 @@
 // The default-scheduler profile: upstream's default plugins in upstream's
-// order, with its score weights. Volume plugins and PodTopologySpread are not here yet.
+// order, with its score weights. Volume plugins are not here yet.
 import type { Profile } from "../framework/framework.ts";
 import type { AnyPlugin } from "../framework/plugin.ts";
 import { DefaultPreemptionPlugin } from "./default-preemption.ts";
@@ -11,6 +11,7 @@ import { NodePortsPlugin } from "./node-ports.ts";
 import { NODE_RESOURCES_BALANCED_ALLOCATION, NodeResourcesBalancedAllocationPlugin } from "./node-resources-balanced-allocation.ts";
 import { NODE_RESOURCES_FIT, NodeResourcesFitPlugin } from "./node-resources-fit.ts";
 import { NodeUnschedulablePlugin } from "./node-unschedulable.ts";
+import { POD_TOPOLOGY_SPREAD, PodTopologySpreadPlugin, type SpreadOwners } from "./pod-topology-spread.ts";
 import { PrioritySortPlugin } from "./priority-sort.ts";
 import { TAINT_TOLERATION, TaintTolerationPlugin } from "./taint-toleration.ts";
 
@@ -20,7 +21,7 @@ export const DEFAULT_SCORE_WEIGHTS: ReadonlyMap<string, number> = new Map([
   [TAINT_TOLERATION, 3],
   [NODE_AFFINITY, 2],
   [NODE_RESOURCES_FIT, 1],
-  ["PodTopologySpread", 2],
+  [POD_TOPOLOGY_SPREAD, 2],
   [INTER_POD_AFFINITY, 2],
   [NODE_RESOURCES_BALANCED_ALLOCATION, 1],
   [IMAGE_LOCALITY, 1],
@@ -32,6 +33,8 @@ export interface DefaultProfileOptions {
   /** The bind plugin (it talks to the API, so the shell supplies it). */
   readonly binder?: AnyPlugin;
   readonly percentageOfNodesToScore?: number;
+  /** What pods belong to, for the default spread constraints; without it pods lacking constraints are not spread. */
+  readonly spreadOwners?: SpreadOwners;
 }
 
 export function defaultProfile(options: DefaultProfileOptions = {}): Profile {
@@ -43,6 +46,7 @@ export function defaultProfile(options: DefaultProfileOptions = {}): Profile {
     new NodeAffinityPlugin(),
     new NodePortsPlugin(),
     new NodeResourcesFitPlugin(),
+    new PodTopologySpreadPlugin({ owners: options.spreadOwners }),
     new InterPodAffinityPlugin(),
     new DefaultPreemptionPlugin(options.random),
     new NodeResourcesBalancedAllocationPlugin(),
