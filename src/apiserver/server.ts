@@ -108,6 +108,8 @@ export class ApiServer {
       },
       (socket) => {
         sockets.add(socket);
+        // Responses are written whole: waiting for more bytes (Nagle) only adds latency.
+        socket.setNoDelay(true);
         socket.on("close", () => sockets.delete(socket));
         socket.on("error", () => {});
         if (socket.alpnProtocol === "h2") h2.emit("connection", socket);
