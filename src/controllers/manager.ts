@@ -4,7 +4,7 @@
 // managers never both act. Given a KubeClient and a signal,
 // startControllerManager resolves once every part has stopped.
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Pod, ReplicationController } from "kubernetes-types/core/v1";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { realClock, sleep } from "../client/clock.ts";
@@ -17,6 +17,7 @@ import { DeploymentController } from "./deployment.ts";
 import type { EventSink } from "./event-sink.ts";
 import { informerCache } from "./informer-cache.ts";
 import { ReplicaSetController } from "./replicaset.ts";
+import { replicationControllerKind, replicationControllersAsReplicaSets } from "./replication-controller.ts";
 
 export interface ControllerManagerOptions {
   /** Workers per controller (upstream's --concurrent-*-syncs default 5). */
@@ -59,11 +60,17 @@ async function runControllers(client: KubeClient, signal: AbortSignal, options: 
   const pods = informerCache(factory.informerFor<Pod>(resources.pods));
   const replicaSets = informerCache(factory.informerFor<ReplicaSet>(resources.replicaSets));
   const deployments = informerCache(factory.informerFor<Deployment>(resources.deployments));
+  const replicationControllers = replicationControllersAsReplicaSets(informerCache(factory.informerFor<ReplicationController>(resources.replicationControllers)));
   const workers = options.workers ?? 5;
-  const recorders = [new EventRecorder(client, { component: "replicaset-controller" }), new EventRecorder(client, { component: "deployment-controller" })] as const;
+  const recorders = [
+    new EventRecorder(client, { component: "replicaset-controller" }),
+    new EventRecorder(client, { component: "deployment-controller" }),
+    new EventRecorder(client, { component: "replication-controller" }),
+  ] as const;
   const sink = (recorder: EventRecorder): EventSink => ({ record: (object, type, reason, message) => recorder.event(object, type, reason, message) });
   const replicaSetController = new ReplicaSetController({ client, replicaSets, pods, events: sink(recorders[0]), workers });
   const deploymentController = new DeploymentController({ client, deployments, replicaSets, pods, events: sink(recorders[1]), workers });
+  const replicationController = new ReplicaSetController({ client, kind: replicationControllerKind, replicaSets: replicationControllers, pods, events: sink(recorders[2]), workers });
 
   const informersStopped = factory.start(signal);
   // Controllers act on caches only once they hold a full list: a partial cache would look like missing pods.
@@ -72,7 +79,7 @@ async function runControllers(client: KubeClient, signal: AbortSignal, options: 
       await informersStopped;
       return;
     }
-    const controllersStopped = Promise.all([replicaSetController.start(signal), deploymentController.start(signal)]);
+    const controllersStopped = Promise.all([replicaSetController.start(signal), deploymentController.start(signal), replicationController.start(signal)]);
     options.onReady?.();
     await Promise.all([informersStopped, controllersStopped]);
   } finally {

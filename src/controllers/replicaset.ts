@@ -1,4 +1,5 @@
-// The ReplicaSet controller: keeps as many active pods as spec.replicas asks,
+// The ReplicaSet controller (and, through the same code, the
+// ReplicationController controller): keeps as many active pods as spec.replicas asks,
 // named <rs>-<random>, owned through a controller reference; adopts matching
 // orphans and releases pods that stopped matching; reports status. Writes are
 // announced to Expectations first, so a slow pod watch never causes a second
@@ -8,7 +9,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { LabelSelectorError, labelSelectorFromObject, type LabelSelector } from "../api/label-selector.ts";
 import { realClock, type Clock } from "../client/clock.ts";
 import { hasReason } from "../client/errors.ts";
-import type { KubeClient } from "../client/kube-client.ts";
+import type { KubeClient, KubeObject, ResourceRef } from "../client/kube-client.ts";
 import { objectKey, splitObjectKey } from "../client/object-key.ts";
 import { inNamespace, resources } from "../client/resources.ts";
 import { adoptionPatch, claim, controllerRefFor, controllerRefOf, releasePatch, type Owner } from "./controller-ref.ts";
@@ -21,8 +22,20 @@ import { Runner, TerminalSyncError, type Reconciler, type Requeue, type RunnerOp
 import { slowStart } from "./slow-start.ts";
 import type { WatchedCache } from "./watched-cache.ts";
 
+/** Which API the controller serves; ReplicationControllers are seen as ReplicaSets (see replication-controller.ts). */
+export interface ReplicatedKind {
+  controllerName: string;
+  resource: ResourceRef;
+  apiVersion: string;
+  kind: string;
+}
+
+export const replicaSetKind: ReplicatedKind = { controllerName: "replicaset", resource: resources.replicaSets, apiVersion: "apps/v1", kind: "ReplicaSet" };
+
 export interface ReplicaSetControllerOptions {
   client: KubeClient;
+  /** ReplicaSet by default. */
+  kind?: ReplicatedKind;
   replicaSets: WatchedCache<ReplicaSet>;
   pods: WatchedCache<Pod>;
   events: EventSink;
@@ -31,10 +44,10 @@ export interface ReplicaSetControllerOptions {
   runner?: Omit<RunnerOptions, "workers" | "clock">;
 }
 
-const fieldManager = "replicaset-controller";
-
 export class ReplicaSetController implements Reconciler {
-  readonly name = "replicaset";
+  readonly name: string;
+  private readonly kind: ReplicatedKind;
+  private readonly fieldManager: string;
   readonly expectations: Expectations;
   private readonly runner: Runner;
   private readonly client: KubeClient;
@@ -45,6 +58,9 @@ export class ReplicaSetController implements Reconciler {
 
   constructor(options: ReplicaSetControllerOptions) {
     this.client = options.client;
+    this.kind = options.kind ?? replicaSetKind;
+    this.name = this.kind.controllerName;
+    this.fieldManager = `${this.kind.controllerName}-controller`;
     this.replicaSets = options.replicaSets;
     this.pods = options.pods;
     this.events = options.events;
@@ -73,7 +89,7 @@ export class ReplicaSetController implements Reconciler {
   /** The ReplicaSet a controller reference names, if it is still that object. */
   private owningReplicaSet(pod: Pod): ReplicaSet | undefined {
     const ref = controllerRefOf(pod);
-    if (ref === undefined || ref.kind !== "ReplicaSet") return undefined;
+    if (ref === undefined || ref.kind !== this.kind.kind) return undefined;
     const rs = this.replicaSets.get(`${pod.metadata?.namespace ?? ""}/${ref.name}`);
     return rs?.metadata?.uid === ref.uid ? rs : undefined;
   }
@@ -149,7 +165,7 @@ export class ReplicaSetController implements Reconciler {
     if (selector === undefined) throw new TerminalSyncError(`ReplicaSet ${key} has an invalid selector`);
     const needsSync = this.expectations.satisfied(key);
 
-    const owner = ownerOf(rs);
+    const owner = this.ownerOf(rs);
     const candidates = this.pods.list(namespace).filter(isPodActive);
     const claims = claim(owner, selector, candidates);
     if (claims.adopt.length > 0) await this.confirmCanAdopt(rs, signal);
@@ -157,14 +173,14 @@ export class ReplicaSetController implements Reconciler {
     const owned: Pod[] = claims.owned.filter((pod) => !claims.adopt.includes(pod));
     for (const pod of claims.adopt) {
       try {
-        owned.push(await this.client.patch<Pod>(podsApi, pod.metadata!.name!, "merge", adoptionPatch(owner, pod), { fieldManager, signal }));
+        owned.push(await this.client.patch<Pod>(podsApi, pod.metadata!.name!, "merge", adoptionPatch(owner, pod), { fieldManager: this.fieldManager, signal }));
       } catch (error) {
         if (!hasReason(error, "NotFound")) throw error;
       }
     }
     for (const pod of claims.release) {
       try {
-        await this.client.patch<Pod>(podsApi, pod.metadata!.name!, "merge", releasePatch(owner, pod), { fieldManager, signal });
+        await this.client.patch<Pod>(podsApi, pod.metadata!.name!, "merge", releasePatch(owner, pod), { fieldManager: this.fieldManager, signal });
       } catch (error) {
         if (!hasReason(error, "NotFound", "Invalid")) throw error;
       }
@@ -191,12 +207,15 @@ export class ReplicaSetController implements Reconciler {
 
   /** Writes status unless it says the same; a stale cache (conflict) gets one retry on a fresh read, as upstream does. */
   private async writeStatus(rs: ReplicaSet, status: ReplicaSetStatus, signal: AbortSignal): Promise<void> {
-    const api = inNamespace(resources.replicaSets, rs.metadata?.namespace ?? "");
+    const api = inNamespace(this.kind.resource, rs.metadata?.namespace ?? "");
     let current = rs;
     for (let attempt = 0; attempt < 2; attempt++) {
       if (sameStatus(current.status, status)) return;
       try {
-        await this.client.updateStatus<ReplicaSet>(api, { ...current, status }, { fieldManager, signal });
+        // Only status and identity go out: the cached spec of a ReplicationController is in ReplicaSet form.
+        const { name, namespace, resourceVersion, uid } = current.metadata ?? {};
+        const body = { apiVersion: this.kind.apiVersion, kind: this.kind.kind, metadata: { name, namespace, resourceVersion, uid }, status };
+        await this.client.updateStatus<KubeObject>(api, body, { fieldManager: this.fieldManager, signal });
         return;
       } catch (error) {
         if (attempt > 0 || !hasReason(error, "Conflict")) throw error;
@@ -207,9 +226,14 @@ export class ReplicaSetController implements Reconciler {
     }
   }
 
+  private ownerOf(rs: ReplicaSet): Owner {
+    const { apiVersion, kind } = this.kind;
+    return { apiVersion, kind, name: rs.metadata?.name ?? "", uid: rs.metadata?.uid ?? "", deleting: rs.metadata?.deletionTimestamp != null };
+  }
+
   /** Adoption trusts a fresh read, not the cache: the ReplicaSet may have been replaced or be going away. */
   private async confirmCanAdopt(rs: ReplicaSet, signal: AbortSignal): Promise<void> {
-    const fresh = await this.client.get<ReplicaSet>(inNamespace(resources.replicaSets, rs.metadata?.namespace ?? ""), rs.metadata?.name ?? "", { signal });
+    const fresh = await this.client.get<ReplicaSet>(inNamespace(this.kind.resource, rs.metadata?.namespace ?? ""), rs.metadata?.name ?? "", { signal });
     if (fresh.metadata?.uid !== rs.metadata?.uid) throw new Error(`original ReplicaSet ${objectKey(rs)} is gone: got uid ${fresh.metadata?.uid}, wanted ${rs.metadata?.uid}`);
     if (fresh.metadata?.deletionTimestamp != null) throw new Error(`ReplicaSet ${objectKey(rs)} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
   }
@@ -222,13 +246,13 @@ export class ReplicaSetController implements Reconciler {
       this.expectations.expectCreations(key, diff);
       const result = await slowStart(diff, async () => {
         try {
-          const created = await this.client.create<Pod>(podsApi, podFromTemplate(rs), { fieldManager, signal });
-          this.events.record(typed(rs, "apps/v1", "ReplicaSet"), "Normal", "SuccessfulCreate", `Created pod: ${created.metadata?.name ?? ""}`);
+          const created = await this.client.create<Pod>(podsApi, podFromTemplate(rs, this.ownerOf(rs)), { fieldManager: this.fieldManager, signal });
+          this.events.record(typed(rs, this.kind.apiVersion, this.kind.kind), "Normal", "SuccessfulCreate", `Created pod: ${created.metadata?.name ?? ""}`);
         } catch (error) {
           // The informer will never see this pod: stop waiting for it.
           this.expectations.creationObserved(key);
           if (hasReason(error, "Forbidden") && /being terminated/.test(String((error as Error).message))) return;
-          this.events.record(typed(rs, "apps/v1", "ReplicaSet"), "Warning", "FailedCreate", `Error creating: ${(error as Error).message}`);
+          this.events.record(typed(rs, this.kind.apiVersion, this.kind.kind), "Warning", "FailedCreate", `Error creating: ${(error as Error).message}`);
           throw error;
         }
       });
@@ -243,11 +267,11 @@ export class ReplicaSetController implements Reconciler {
         victims.map(async (pod) => {
           try {
             await this.client.delete(podsApi, pod.metadata?.name ?? "", { signal });
-            this.events.record(typed(rs, "apps/v1", "ReplicaSet"), "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata?.name ?? ""}`);
+            this.events.record(typed(rs, this.kind.apiVersion, this.kind.kind), "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata?.name ?? ""}`);
           } catch (error) {
             this.expectations.deletionObserved(key, objectKey(pod));
             if (hasReason(error, "NotFound")) return;
-            this.events.record(typed(rs, "apps/v1", "ReplicaSet"), "Warning", "FailedDelete", `Error deleting: ${(error as Error).message}`);
+            this.events.record(typed(rs, this.kind.apiVersion, this.kind.kind), "Warning", "FailedDelete", `Error deleting: ${(error as Error).message}`);
             throw error;
           }
         }),
@@ -280,12 +304,9 @@ function safeSelector(rs: ReplicaSet): LabelSelector | undefined {
   }
 }
 
-function ownerOf(rs: ReplicaSet): Owner {
-  return { apiVersion: "apps/v1", kind: "ReplicaSet", name: rs.metadata?.name ?? "", uid: rs.metadata?.uid ?? "", deleting: rs.metadata?.deletionTimestamp != null };
-}
 
-/** A pod as the template describes it, owned by rs, named by the server from "<rs>-". */
-export function podFromTemplate(rs: ReplicaSet): Pod {
+/** A pod as the template describes it, owned by owner, named by the server from "<rs>-". */
+export function podFromTemplate(rs: ReplicaSet, owner: Owner): Pod {
   const template = structuredClone(rs.spec?.template ?? {});
   const meta = template.metadata ?? {};
   return {
@@ -297,7 +318,7 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
       ...(meta.labels === undefined ? {} : { labels: meta.labels }),
       ...(meta.annotations === undefined ? {} : { annotations: meta.annotations }),
       ...(meta.finalizers === undefined ? {} : { finalizers: meta.finalizers }),
-      ownerReferences: [controllerRefFor(ownerOf(rs))],
+      ownerReferences: [controllerRefFor(owner)],
     },
     spec: template.spec ?? { containers: [] },
   };

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
-import type { Event, Pod } from "kubernetes-types/core/v1";
+import type { Event, Pod, ReplicationController } from "kubernetes-types/core/v1";
 import { inNamespace, resources } from "../../src/client/resources.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { leaseName, leaseNamespace, startControllerManager } from "../../src/controllers/manager.ts";
@@ -296,6 +296,31 @@ describe("availability and progress", () => {
     const status = await server.kubectl(["rollout", "status", "deployment/stuck", "--timeout=20s"]);
     assert.notEqual(status.code, 0);
     assert.match(status.stderr, /exceeded its progress deadline/);
+  });
+});
+
+describe("ReplicationController", () => {
+  test("keeps its replicas with owned pods and reports status", async () => {
+    const rcApi = inNamespace(resources.replicationControllers, namespace);
+    await client.create(rcApi, {
+      apiVersion: "v1",
+      kind: "ReplicationController",
+      metadata: { name: "legacy", namespace },
+      spec: { replicas: 2, selector: { app: "legacy" }, template: { metadata: { labels: { app: "legacy" } }, spec: { containers: [{ name: "main", image: "localhost:5000/legacy:1" }] } } },
+    });
+    const rc = await eventually("legacy ready", async () => {
+      const current = await client.get<ReplicationController>(rcApi, "legacy");
+      return current.status?.readyReplicas === 2 && current.status.availableReplicas === 2 ? current : undefined;
+    });
+    const pods = await podsOf("legacy");
+    assert.equal(pods.length, 2);
+    for (const pod of pods) {
+      assert.match(pod.metadata?.name ?? "", /^legacy-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      assert.deepEqual(pod.metadata?.ownerReferences, [{ apiVersion: "v1", kind: "ReplicationController", name: "legacy", uid: rc.metadata?.uid, controller: true, blockOwnerDeletion: true }]);
+    }
+    const scale = await server.kubectl(["scale", "rc/legacy", "--replicas=1"]);
+    assert.equal(scale.code, 0, scale.stderr);
+    await eventually("legacy at 1", async () => ((await podsOf("legacy")).length === 1 ? true : undefined));
   });
 });
 
