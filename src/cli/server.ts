@@ -11,6 +11,8 @@ import { bootstrap, kubernetesServiceIP } from "../apiserver/bootstrap.ts";
 import { adminKubeconfig } from "../apiserver/kubeconfig.ts";
 import { ResourceRegistry, builtinResources } from "../api/registry.ts";
 import { openStore } from "../storage/open.ts";
+import { RestClient } from "../client/rest-client.ts";
+import { startControllerManager } from "../controllers/manager.ts";
 
 const spec = {
   "data-dir": { type: "string", default: defaultDataDir(), help: "where state, certificates and the kubeconfig live" },
@@ -19,6 +21,7 @@ const spec = {
   "datastore-endpoint": { type: "string", help: "etcd endpoints (http://127.0.0.1:2379,...); default: embedded SQLite" },
   "token-auth-file": { type: "string", help: "static bearer tokens: token,user,uid,\"group1,group2\" per line" },
   "disable-agent": { type: "boolean", help: "do not run a local node agent" },
+  "disable-controller-manager": { type: "boolean", help: "do not run the controllers (ReplicaSet, Deployment, ...)" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -78,10 +81,25 @@ export async function serverCommand(argv: string[]): Promise<number> {
   await writeFile(kubeconfigPath, adminKubeconfig(`https://${advertise.includes(":") ? `[${advertise}]` : advertise}:${boundPort}`, pki.ca.cert, pki.admin), { mode: 0o600 });
   console.log(`skiff: API server listening on https://${bindAddress}:${boundPort} (store: ${store.backend})`);
   console.log(`skiff: KUBECONFIG=${kubeconfigPath} kubectl get nodes`);
+  // The controllers talk to the API server over HTTPS like any client, also in this process.
+  const controllers = flags["disable-controller-manager"]
+    ? Promise.resolve()
+    : RestClient.fromKubeconfig(kubeconfigPath).then(async (client) => {
+        try {
+          await startControllerManager(client, controller.signal);
+        } finally {
+          client.close();
+        }
+      });
+  controllers.catch((e: unknown) => {
+    console.error(`skiff: controller manager stopped: ${e instanceof Error ? e.message : String(e)}`);
+    controller.abort();
+  });
   const stop = () => controller.abort();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   await stopped;
+  await controllers.catch(() => {});
   await store.close();
   console.log("skiff: stopped");
   return 0;

@@ -105,7 +105,8 @@ describe("kubectl against skiff", () => {
   test("get renders tables, wide, yaml, json, jsonpath and custom columns", async () => {
     const table = await ok(["get", "-n", "e2e", "deployments"]);
     assert.match(table, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s*$/m);
-    assert.match(table, /^web\s+0\/3\s+0\s+0\s+\S+\s*$/m);
+    // The controllers create the pods; no node runs them here, so none is ready.
+    assert.match(table, /^web\s+0\/3\s+\d\s+0\s+\S+\s*$/m);
     const wide = await ok(["get", "-n", "e2e", "deployments", "-o", "wide"]);
     assert.match(wide, /CONTAINERS\s+IMAGES\s+SELECTOR/);
     assert.match(wide, /web\s+localhost:5000\/web:v1\s+app=web/);
@@ -148,6 +149,19 @@ describe("kubectl against skiff", () => {
     assert.equal(await ok(["get", "-n", "e2e", "deployment", "web", "-o", "jsonpath={.spec.replicas}"]), "4");
     assert.match(await ok(["scale", "-n", "e2e", "deployment", "web", "--replicas=5"]), /scaled/);
     assert.equal(await ok(["get", "-n", "e2e", "deployment", "web", "-o", "jsonpath={.spec.replicas}"]), "5");
+    // skiff server runs the controllers: the Deployment's ReplicaSet creates the pods.
+    const deadline = Date.now() + 20_000;
+    let pods: { metadata: { name: string; ownerReferences: { kind: string; name: string }[] } }[] = [];
+    while (Date.now() < deadline) {
+      pods = JSON.parse(await ok(["get", "-n", "e2e", "pods", "-l", "app=web", "-o", "json"])).items;
+      if (pods.length === 5) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(pods.length, 5);
+    const owner = pods[0]!.metadata.ownerReferences[0]!;
+    assert.equal(owner.kind, "ReplicaSet");
+    assert.match(owner.name, /^web-[bcdfghjklmnpqrstvwxz2456789]+$/);
+    assert.match(pods[0]!.metadata.name, new RegExp(`^${owner.name}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
   });
 
   test("describe, api-resources and explain work", async () => {
