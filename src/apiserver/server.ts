@@ -57,7 +57,6 @@ export class ApiServer {
   readonly registry: Registry;
   private readonly openapi: OpenApi;
   private readonly abort = new AbortController();
-  private listener: tls.Server | undefined;
   private readyResolve!: (port: number) => void;
   private readyReject!: (e: unknown) => void;
   /** Resolves with the bound port once the server accepts connections. */
@@ -85,6 +84,7 @@ export class ApiServer {
       ]),
     );
     this.openapi = new OpenApi(options.resources);
+    this.handlers = subresourceHandlers(this.registry);
   }
 
   /** Serves until signal aborts; resolves once every connection is closed. */
@@ -95,7 +95,6 @@ export class ApiServer {
       // Streaming upgrades (exec, attach, port-forward) come with the kubelet; refuse cleanly for now.
       socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     });
-    this.handlers = subresourceHandlers(this.registry);
     const sockets = new Set<TLSSocket>();
     const listener = tls.createServer(
       {
@@ -116,7 +115,6 @@ export class ApiServer {
         else h1.emit("connection", socket);
       },
     );
-    this.listener = listener;
     listener.on("tlsClientError", () => {});
     await new Promise<void>((resolve, reject) => {
       listener.once("error", reject);
@@ -141,7 +139,7 @@ export class ApiServer {
     });
   }
 
-  private handlers: ReturnType<typeof subresourceHandlers> = {};
+  private readonly handlers: ReturnType<typeof subresourceHandlers>;
   private get authorizer(): Authorizer {
     return this.options.authorizer ?? allowAll;
   }
