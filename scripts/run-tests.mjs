@@ -25,7 +25,8 @@ if (files.length === 0) {
 files.sort();
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=1", ...passThrough, ...files],
+  // A hung test fails after 5 minutes instead of stalling the whole run.
+  ["--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=300000", ...passThrough, ...files],
   { stdio: "inherit" },
 );
 process.exit(result.status ?? 1);

@@ -24,7 +24,8 @@ const stop = new AbortController();
 let running: Promise<unknown>;
 
 before(async () => {
-  server = await startServer();
+  // This test runs its own controller manager; the server must not run another.
+  server = await startServer(["--disable-controller-manager"]);
   client = await RestClient.fromKubeconfig(server.kubeconfig);
   let ready: () => void = () => {};
   const managerReady = new Promise<void>((resolve) => (ready = resolve));
