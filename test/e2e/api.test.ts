@@ -22,7 +22,8 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 }
 
 before(async () => {
-  server = await startServer();
+  // The API contract alone: no controllers writing to the objects under test.
+  server = await startServer(["--disable-controller-manager"]);
   api = await apiClient(server.kubeconfig);
   const created = await api.call("POST", "/api/v1/namespaces", { body: { metadata: { name: "api-e2e" } } });
   assert.equal(created.status, 201);
