@@ -19,10 +19,8 @@ function selectorString(selector: unknown): string {
   if (selector === undefined || selector === null) return "";
   const s = selector as Record<string, unknown>;
   // ReplicationControllers have a plain map selector; the apps kinds a LabelSelector.
-  if (!("matchLabels" in s) && !("matchExpressions" in s)) {
-    return Object.entries(s as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(",");
-  }
-  return labelSelectorFromObject(s as never).toString();
+  const isMap = !("matchLabels" in s) && !("matchExpressions" in s);
+  return labelSelectorFromObject((isMap ? { matchLabels: s } : s) as never).toString();
 }
 
 function toScale(obj: ApiObject) {

@@ -20,11 +20,11 @@ import {
   serializeElement,
   shapeOf,
   type FieldPath,
-  type JsonObject,
   type ManagedFieldsEntry,
   type PathElement,
   type RecordedWrite,
 } from "./managed-fields.ts";
+import type { JsonObject } from "../../api/patch/json-value.ts";
 import type { ApiObject } from "../registry/strategy.ts";
 
 const f = (field: string): PathElement => ({ field });

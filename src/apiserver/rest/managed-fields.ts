@@ -10,13 +10,8 @@ import type { ResourceInfo } from "../../api/registry.ts";
 import { patchMetaFor, type PatchMeta } from "../../api/patch/patch-meta.ts";
 import type { ApiObject } from "../registry/strategy.ts";
 import { timestamp } from "./object-meta.ts";
+import { isJsonObject, jsonEqual, type JsonObject, type JsonValue } from "../../api/patch/json-value.ts";
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
-
-export function isJsonObject(v: unknown): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 export class ManagedFieldsError extends Error {
   readonly reason = "InvalidManagedFields" as const;
@@ -648,14 +643,6 @@ export function compareObjects(before: JsonValue, after: JsonValue, shape: Value
   return { added: setOf(added), modified: setOf(modified), removed: setOf(removed) };
 }
 
-
-export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]!));
-  if (!isJsonObject(a) || !isJsonObject(b)) return false;
-  const ak = Object.keys(a);
-  return ak.length === Object.keys(b).length && ak.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k]!, b[k]!));
-}
 
 /** The leaf paths whose values differ between two objects (added, changed or removed). */
 export function changedPaths(before: JsonObject, after: JsonObject, shape: ValueShape): FieldPath[] {

@@ -1,7 +1,8 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { applyConfiguration, serverSideApply, type ApplyRequest } from "./server-side-apply.ts";
-import { FieldManagerConflictError, FieldSet, formatPath, recordWrite, shapeOf, type JsonObject, type ManagedFieldsEntry } from "./managed-fields.ts";
+import { FieldManagerConflictError, FieldSet, formatPath, recordWrite, shapeOf, type ManagedFieldsEntry } from "./managed-fields.ts";
+import type { JsonObject } from "../../api/patch/json-value.ts";
 import type { ApiObject } from "../registry/strategy.ts";
 import { ApiError } from "../status.ts";
 import { MemoryStore } from "../../storage/memory/memory-store.ts";

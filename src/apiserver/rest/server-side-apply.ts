@@ -23,9 +23,7 @@ import {
   formatPath,
   goJson,
   indexItems,
-  isJsonObject,
   itemElement,
-  jsonEqual,
   managerKey,
   ownableFields,
   scopeOf,
@@ -37,14 +35,13 @@ import {
   withoutStripped,
   type FieldConflict,
   type FieldPath,
-  type JsonObject,
-  type JsonValue,
   type ListShape,
   type Managed,
   type ManagerId,
   type OwnershipScope,
   type ValueShape,
 } from "./managed-fields.ts";
+import { isJsonObject, jsonEqual, type JsonObject, type JsonValue } from "../../api/patch/json-value.ts";
 
 export interface ApplyOptions {
   dryRun: boolean;
