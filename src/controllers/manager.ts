@@ -9,13 +9,14 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { realClock, sleep } from "../client/clock.ts";
 import { EventRecorder } from "../client/event-recorder.ts";
-import type { KubeClient } from "../client/kube-client.ts";
+import type { KubeClient, KubeObject, ResourceRef } from "../client/kube-client.ts";
 import { resources } from "../client/resources.ts";
 import { LeaderElector } from "../client/leader-election.ts";
 import { SharedInformerFactory } from "../client/shared-informer-factory.ts";
 import { DeploymentController } from "./deployment.ts";
 import type { EventSink } from "./event-sink.ts";
 import { informerCache } from "./informer-cache.ts";
+import type { WatchedCache } from "./watched-cache.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { replicationControllerKind, replicationControllersAsReplicaSets } from "./replication-controller.ts";
 
@@ -55,31 +56,67 @@ export async function startControllerManager(client: KubeClient, signal: AbortSi
   }
 }
 
-async function runControllers(client: KubeClient, signal: AbortSignal, options: ControllerManagerOptions): Promise<void> {
-  const factory = new SharedInformerFactory(client);
-  const pods = informerCache(factory.informerFor<Pod>(resources.pods));
-  const replicaSets = informerCache(factory.informerFor<ReplicaSet>(resources.replicaSets));
-  const deployments = informerCache(factory.informerFor<Deployment>(resources.deployments));
-  const replicationControllers = replicationControllersAsReplicaSets(informerCache(factory.informerFor<ReplicationController>(resources.replicationControllers)));
-  const workers = options.workers ?? 5;
-  const recorders = [
-    new EventRecorder(client, { component: "replicaset-controller" }),
-    new EventRecorder(client, { component: "deployment-controller" }),
-    new EventRecorder(client, { component: "replication-controller" }),
-  ] as const;
-  const sink = (recorder: EventRecorder): EventSink => ({ record: (object, type, reason, message) => recorder.event(object, type, reason, message) });
-  const replicaSetController = new ReplicaSetController({ client, replicaSets, pods, events: sink(recorders[0]), workers });
-  const deploymentController = new DeploymentController({ client, deployments, replicaSets, pods, events: sink(recorders[1]), workers });
-  const replicationController = new ReplicaSetController({ client, kind: replicationControllerKind, replicaSets: replicationControllers, pods, events: sink(recorders[2]), workers });
+/** What every controller is built from: one client, one set of shared informers, one event recorder per component. */
+export interface ControllerContext {
+  client: KubeClient;
+  informers: SharedInformerFactory;
+  workers: number;
+  events(component: string): EventSink;
+}
 
-  const informersStopped = factory.start(signal);
+export interface StartableController {
+  start(signal: AbortSignal): Promise<void>;
+}
+
+/** The controllers this manager runs, one entry each; a controller file exports its own entry. */
+const controllers: Array<(context: ControllerContext) => StartableController> = [
+  (c) => new ReplicaSetController({ client: c.client, replicaSets: cacheOf<ReplicaSet>(c, resources.replicaSets), pods: cacheOf<Pod>(c, resources.pods), events: c.events("replicaset-controller"), workers: c.workers }),
+  (c) =>
+    new DeploymentController({
+      client: c.client,
+      deployments: cacheOf<Deployment>(c, resources.deployments),
+      replicaSets: cacheOf<ReplicaSet>(c, resources.replicaSets),
+      pods: cacheOf<Pod>(c, resources.pods),
+      events: c.events("deployment-controller"),
+      workers: c.workers,
+    }),
+  (c) =>
+    new ReplicaSetController({
+      client: c.client,
+      kind: replicationControllerKind,
+      replicaSets: replicationControllersAsReplicaSets(cacheOf<ReplicationController>(c, resources.replicationControllers)),
+      pods: cacheOf<Pod>(c, resources.pods),
+      events: c.events("replication-controller"),
+      workers: c.workers,
+    }),
+];
+
+export function cacheOf<T extends KubeObject>(context: ControllerContext, resource: ResourceRef): WatchedCache<T> {
+  return informerCache(context.informers.informerFor<T>(resource));
+}
+
+async function runControllers(client: KubeClient, signal: AbortSignal, options: ControllerManagerOptions): Promise<void> {
+  const informers = new SharedInformerFactory(client);
+  const recorders: EventRecorder[] = [];
+  const context: ControllerContext = {
+    client,
+    informers,
+    workers: options.workers ?? 5,
+    events(component) {
+      const recorder = new EventRecorder(client, { component });
+      recorders.push(recorder);
+      return { record: (object, type, reason, message) => recorder.event(object, type, reason, message) };
+    },
+  };
+  const running = controllers.map((make) => make(context));
+  const informersStopped = informers.start(signal);
   // Controllers act on caches only once they hold a full list: a partial cache would look like missing pods.
   try {
-    if (!(await factory.waitForSync(signal))) {
+    if (!(await informers.waitForSync(signal))) {
       await informersStopped;
       return;
     }
-    const controllersStopped = Promise.all([replicaSetController.start(signal), deploymentController.start(signal), replicationController.start(signal)]);
+    const controllersStopped = Promise.all(running.map((controller) => controller.start(signal)));
     options.onReady?.();
     await Promise.all([informersStopped, controllersStopped]);
   } finally {
