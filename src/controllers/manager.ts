@@ -13,12 +13,18 @@ import type { KubeClient, KubeObject, ResourceRef } from "../client/kube-client.
 import { resources } from "../client/resources.ts";
 import { LeaderElector } from "../client/leader-election.ts";
 import { SharedInformerFactory } from "../client/shared-informer-factory.ts";
+import { daemonSetControllerFor } from "./daemonset.ts";
 import { DeploymentController } from "./deployment.ts";
 import type { EventSink } from "./event-sink.ts";
 import { informerCache } from "./informer-cache.ts";
+import { NodeLifecycleController, nodeLeases } from "./node-lifecycle.ts";
 import type { WatchedCache } from "./watched-cache.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { replicationControllerKind, replicationControllersAsReplicaSets } from "./replication-controller.ts";
+import { garbageCollector } from "./garbage-collector.ts";
+import { namespaceController } from "./namespace.ts";
+import { serviceAccountController } from "./service-account.ts";
+import { rootCaPublisher } from "./root-ca-publisher.ts";
 
 export interface ControllerManagerOptions {
   /** Workers per controller (upstream's --concurrent-*-syncs default 5). */
@@ -81,6 +87,16 @@ const controllers: Array<(context: ControllerContext) => StartableController> = 
       workers: c.workers,
     }),
   (c) =>
+    new NodeLifecycleController({
+      client: c.client,
+      nodes: cacheOf(c, resources.nodes),
+      leases: cacheOf(c, nodeLeases),
+      pods: cacheOf(c, resources.pods),
+      events: c.events("node-controller"),
+      evictionEvents: c.events("taint-eviction-controller"),
+      workers: c.workers,
+    }),
+  (c) =>
     new ReplicaSetController({
       client: c.client,
       kind: replicationControllerKind,
@@ -89,6 +105,7 @@ const controllers: Array<(context: ControllerContext) => StartableController> = 
       events: c.events("replication-controller"),
       workers: c.workers,
     }),
+  daemonSetControllerFor,
 ];
 
 export function cacheOf<T extends KubeObject>(context: ControllerContext, resource: ResourceRef): WatchedCache<T> {

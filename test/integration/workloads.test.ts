@@ -1,0 +1,154 @@
+// The DaemonSet and StatefulSet controllers against a real `skiff server`,
+// with this process's controller manager and a simulated node actor that
+// registers three Nodes, binds pods and marks them ready (no scheduler or
+// kubelet runs here). kubectl checks what a user would see.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { ControllerRevision, DaemonSet, StatefulSet } from "kubernetes-types/apps/v1";
+import type { Event, Node, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
+import { inNamespace, resources } from "../../src/client/resources.ts";
+import { RestClient } from "../../src/client/rest-client.ts";
+import { startControllerManager } from "../../src/controllers/manager.ts";
+import { startServer, type TestServer } from "../support/server.ts";
+import { runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
+
+const namespace = "default";
+const nodes = ["node-a", "node-b", "node-c"];
+const daemonSetsApi = inNamespace(resources.daemonSets, namespace);
+const statefulSetsApi = inNamespace(resources.statefulSets, namespace);
+const podsApi = inNamespace(resources.pods, namespace);
+const claimsApi = inNamespace(resources.persistentVolumeClaims, namespace);
+const revisionsApi = inNamespace(resources.controllerRevisions, namespace);
+const eventsApi = inNamespace(resources.events, namespace);
+
+let server: TestServer;
+let client: RestClient;
+const stop = new AbortController();
+let running: Promise<unknown>;
+
+before(async () => {
+  server = await startServer(["--disable-controller-manager"]);
+  client = await RestClient.fromKubeconfig(server.kubeconfig);
+  let ready: () => void = () => {};
+  const managerReady = new Promise<void>((resolve) => (ready = resolve));
+  const nodeLabels = Object.fromEntries(nodes.map((node) => [node, { daemon: "yes" }]));
+  running = Promise.all([
+    startControllerManager(client, stop.signal, { onReady: ready, leaderElection: false }),
+    runSimulatedNodeActor(client, stop.signal, { nodes, nodeLabels, readyDelayMs: 200 }),
+  ]);
+  await managerReady;
+});
+
+after(async () => {
+  stop.abort();
+  await running;
+  client.close();
+  await server.stop();
+});
+
+/** Polls until check answers a value (bounded); fails with the last observation. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
+}
+
+async function livePods(selector: string): Promise<Pod[]> {
+  const pods = (await client.list<Pod>(podsApi, { labelSelector: selector })).items;
+  return pods.filter((pod) => pod.metadata?.deletionTimestamp == null);
+}
+
+const isReady = (pod: Pod) => pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
+
+async function eventMessages(kind: string, name: string): Promise<string[]> {
+  const events = (await client.list<Event>(eventsApi)).items.filter((e) => e.involvedObject.kind === kind && e.involvedObject.name === name);
+  return events.sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion)).map((e) => `${e.reason}: ${e.message}`);
+}
+
+describe("DaemonSet", () => {
+  const daemonSet: DaemonSet = {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: "agent", namespace },
+    spec: {
+      selector: { matchLabels: { app: "agent" } },
+      template: { metadata: { labels: { app: "agent" } }, spec: { nodeSelector: { daemon: "yes" }, containers: [{ name: "main", image: "agent:1" }] } },
+    },
+  };
+
+  test("runs exactly one pod per node, bound to that node, and reports it", async () => {
+    await client.create(daemonSetsApi, daemonSet);
+    const pods = await eventually("one ready pod per node", async () => {
+      const list = await livePods("app=agent");
+      return list.length === 3 && list.every(isReady) ? list : undefined;
+    });
+    assert.deepEqual(pods.map((pod) => pod.spec?.nodeName).sort(), nodes);
+    for (const pod of pods) {
+      assert.match(pod.metadata?.name ?? "", /^agent-[a-z0-9]{5}$/);
+      const pinned = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+      assert.deepEqual(pinned, [{ matchFields: [{ key: "metadata.name", operator: "In", values: [pod.spec?.nodeName ?? ""] }] }]);
+      assert.ok(pod.metadata?.labels?.["controller-revision-hash"]);
+      assert.equal(pod.metadata?.ownerReferences?.[0]?.kind, "DaemonSet");
+      assert.ok(pod.spec?.tolerations?.some((t) => t.key === "node.kubernetes.io/unreachable" && t.effect === "NoExecute"));
+    }
+    const ds = await eventually("status counts", async () => {
+      const current = await client.get<DaemonSet>(daemonSetsApi, "agent");
+      return current.status?.numberAvailable === 3 && current.status.updatedNumberScheduled === 3 ? current : undefined;
+    });
+    assert.equal(ds.status?.desiredNumberScheduled, 3);
+    assert.equal(ds.status?.currentNumberScheduled, 3);
+    assert.equal(ds.status?.numberReady, 3);
+    assert.equal(ds.status?.numberMisscheduled, 0);
+    assert.equal(ds.status?.observedGeneration, ds.metadata?.generation);
+    const table = await server.kubectl(["get", "ds", "agent", "--no-headers"]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^agent\s+3\s+3\s+3\s+3\s+3\s+daemon=yes\s/);
+    const events = await eventMessages("DaemonSet", "agent");
+    assert.equal(events.filter((e) => /^SuccessfulCreate: Created pod: agent-/.test(e)).length, 3);
+  });
+
+  test("a node labelled out loses its pod", async () => {
+    await client.patch<Node>(resources.nodes, "node-c", "merge", { metadata: { labels: { daemon: "no" } } });
+    await eventually("pod gone from node-c", async () => {
+      const list = await livePods("app=agent");
+      return list.length === 2 && list.every((pod) => pod.spec?.nodeName !== "node-c") ? true : undefined;
+    });
+    await eventually("desired 2", async () => ((await client.get<DaemonSet>(daemonSetsApi, "agent")).status?.desiredNumberScheduled === 2 ? true : undefined));
+    assert.ok((await eventMessages("DaemonSet", "agent")).some((e) => /^SuccessfulDelete: Deleted pod: agent-/.test(e)));
+    await client.patch<Node>(resources.nodes, "node-c", "merge", { metadata: { labels: { daemon: "yes" } } });
+    await eventually("pod back on node-c", async () => ((await livePods("app=agent")).some((pod) => pod.spec?.nodeName === "node-c") ? true : undefined));
+  });
+
+  test("an image update rolls out; history and undo work", async () => {
+    const patched = await server.kubectl(["set", "image", "ds/agent", "main=agent:2"]);
+    assert.equal(patched.code, 0, patched.stderr);
+    const status = await server.kubectl(["rollout", "status", "ds/agent", "--timeout=30s"]);
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    assert.match(status.stdout, /successfully rolled out/);
+    const pods = await livePods("app=agent");
+    assert.equal(pods.length, 3);
+    assert.ok(pods.every((pod) => pod.spec?.containers[0]?.image === "agent:2"));
+    const revisions = (await client.list<ControllerRevision>(revisionsApi, { labelSelector: "app=agent" })).items;
+    assert.deepEqual(revisions.map((r) => r.revision).sort(), [1, 2]);
+    assert.ok(revisions.every((r) => r.metadata?.name === `agent-${r.metadata?.labels?.["controller-revision-hash"]}`));
+    const history = await server.kubectl(["rollout", "history", "ds/agent"]);
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, /^1\s/m);
+    assert.match(history.stdout, /^2\s/m);
+    const undo = await server.kubectl(["rollout", "undo", "ds/agent"]);
+    assert.equal(undo.code, 0, undo.stderr);
+    const back = await server.kubectl(["rollout", "status", "ds/agent", "--timeout=30s"]);
+    assert.equal(back.code, 0, back.stdout + back.stderr);
+    const after = await livePods("app=agent");
+    assert.ok(after.length === 3 && after.every((pod) => pod.spec?.containers[0]?.image === "agent:1"));
+  });
+});
