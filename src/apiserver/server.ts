@@ -9,6 +9,7 @@ import type { ResourceRegistry } from "../api/registry.ts";
 import type { Store } from "../storage/store.ts";
 import type { UserInfo } from "./admission/admission.ts";
 import { admissionChain } from "./admission/admission.ts";
+import { defaultTolerationSecondsPlugin } from "./admission/default-toleration-seconds.ts";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
 import type { Authenticator } from "./authn.ts";
 import { allowAll, type Authorizer } from "./authz.ts";
@@ -81,6 +82,7 @@ export class ApiServer {
             }
           },
         }),
+        defaultTolerationSecondsPlugin(),
       ]),
     );
     this.openapi = new OpenApi(options.resources);

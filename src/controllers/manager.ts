@@ -17,6 +17,7 @@ import { daemonSetControllerFor } from "./daemonset.ts";
 import { DeploymentController } from "./deployment.ts";
 import type { EventSink } from "./event-sink.ts";
 import { informerCache } from "./informer-cache.ts";
+import { NodeLifecycleController, nodeLeases } from "./node-lifecycle.ts";
 import type { WatchedCache } from "./watched-cache.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { replicationControllerKind, replicationControllersAsReplicaSets } from "./replication-controller.ts";
@@ -79,6 +80,16 @@ const controllers: Array<(context: ControllerContext) => StartableController> = 
       replicaSets: cacheOf<ReplicaSet>(c, resources.replicaSets),
       pods: cacheOf<Pod>(c, resources.pods),
       events: c.events("deployment-controller"),
+      workers: c.workers,
+    }),
+  (c) =>
+    new NodeLifecycleController({
+      client: c.client,
+      nodes: cacheOf(c, resources.nodes),
+      leases: cacheOf(c, nodeLeases),
+      pods: cacheOf(c, resources.pods),
+      events: c.events("node-controller"),
+      evictionEvents: c.events("taint-eviction-controller"),
       workers: c.workers,
     }),
   (c) =>
