@@ -39,6 +39,8 @@ export interface SandboxConfig {
     /** Host namespaces the pod shares (hostNetwork, hostPID, hostIPC). */
     namespaceOptions?: { network?: "pod" | "node"; pid?: "pod" | "container" | "node"; ipc?: "pod" | "node" };
     sysctls?: Record<string, string>;
+    /** Set when any container of the pod is privileged: containerd refuses privileged containers in an unprivileged sandbox. */
+    privileged?: boolean;
   };
 }
 
