@@ -1,5 +1,5 @@
 // `skiff server`: the control plane on one machine.
-import { access, constants, mkdir, writeFile } from "node:fs/promises";
+import { access, constants, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { hostname } from "node:os";
 import { parseFlags, usage, UsageError } from "./flags.ts";
@@ -13,6 +13,8 @@ import { ResourceRegistry, builtinResources } from "../api/registry.ts";
 import { openStore } from "../storage/open.ts";
 import { RestClient } from "../client/rest-client.ts";
 import { startControllerManager } from "../controllers/manager.ts";
+import { defaultSchedulerConfig, parseSchedulerConfigYaml, SchedulerConfigError } from "../scheduler/config.ts";
+import { startScheduler } from "../scheduler/run.ts";
 
 const spec = {
   "data-dir": { type: "string", default: defaultDataDir(), help: "where state, certificates and the kubeconfig live" },
@@ -22,6 +24,8 @@ const spec = {
   "token-auth-file": { type: "string", help: "static bearer tokens: token,user,uid,\"group1,group2\" per line" },
   "disable-agent": { type: "boolean", help: "do not run a local node agent" },
   "disable-controller-manager": { type: "boolean", help: "do not run the controllers (ReplicaSet, Deployment, ...)" },
+  "disable-scheduler": { type: "boolean", help: "do not run the scheduler" },
+  "scheduler-config": { type: "string", help: "a KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) YAML file" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -35,6 +39,9 @@ export async function serverCommand(argv: string[]): Promise<number> {
   const bindAddress = flags["bind-address"]!;
   const port = flags.port;
   if (port < 0 || port > 65535) throw new UsageError(`--port ${port}: out of range`);
+
+  const schedulerConfigPath = flags["scheduler-config"];
+  const schedulerConfig = schedulerConfigPath === undefined ? defaultSchedulerConfig() : parseSchedulerConfigYaml(await readSchedulerConfig(schedulerConfigPath));
 
   const serverDir = join(dataDir, "server");
   try {
@@ -95,12 +102,34 @@ export async function serverCommand(argv: string[]): Promise<number> {
     console.error(`skiff: controller manager stopped: ${e instanceof Error ? e.message : String(e)}`);
     controller.abort();
   });
+  const scheduler = flags["disable-scheduler"]
+    ? Promise.resolve()
+    : RestClient.fromKubeconfig(kubeconfigPath).then(async (client) => {
+        try {
+          await startScheduler(client, controller.signal, { config: schedulerConfig });
+        } finally {
+          client.close();
+        }
+      });
+  scheduler.catch((e: unknown) => {
+    console.error(`skiff: scheduler stopped: ${e instanceof Error ? e.message : String(e)}`);
+    controller.abort();
+  });
   const stop = () => controller.abort();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   await stopped;
   await controllers.catch(() => {});
+  await scheduler.catch(() => {});
   await store.close();
   console.log("skiff: stopped");
   return 0;
+}
+
+async function readSchedulerConfig(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    throw new SchedulerConfigError(`cannot read --scheduler-config ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+  }
 }

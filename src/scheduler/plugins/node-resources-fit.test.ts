@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Pod } from "kubernetes-types/core/v1";
 import { CycleState } from "../framework/cycle-state.ts";
 import { infoOf, makeNode, makePod, nodeInfoWith } from "../testing/objects.ts";
-import { DEFAULT_SCORED_RESOURCES, NodeResourcesFitPlugin } from "./node-resources-fit.ts";
+import { DEFAULT_SCORED_RESOURCES, NodeResourcesFitPlugin, requestedToCapacityRatioScorer } from "./node-resources-fit.ts";
 
 describe("filter", () => {
   const node = makeNode("n", { allocatable: { cpu: "10", memory: "16Gi", pods: "3", "example.com/gpu": "1" } });
@@ -136,5 +136,19 @@ describe("score", () => {
       );
       assert.deepEqual(scores, entry.expected);
     });
+  }
+});
+
+describe("RequestedToCapacityRatio scoring", () => {
+  const cases: { name: string; shape: { utilization: number; score: number }[]; requested: number; capacity: number; expected: number }[] = [
+    { name: "rising line at half use", shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }], requested: 2, capacity: 4, expected: 50 },
+    { name: "falling line at a quarter", shape: [{ utilization: 0, score: 10 }, { utilization: 100, score: 0 }], requested: 1, capacity: 4, expected: 75 },
+    { name: "flat before the first point", shape: [{ utilization: 50, score: 4 }, { utilization: 100, score: 10 }], requested: 1, capacity: 10, expected: 40 },
+    { name: "interpolated between inner points", shape: [{ utilization: 0, score: 0 }, { utilization: 50, score: 10 }, { utilization: 100, score: 0 }], requested: 3, capacity: 4, expected: 50 },
+    { name: "over capacity counts as full", shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }], requested: 9, capacity: 4, expected: 100 },
+    { name: "no capacity counts as full", shape: [{ utilization: 0, score: 10 }, { utilization: 100, score: 2 }], requested: 0, capacity: 0, expected: 20 },
+  ];
+  for (const { name, shape, requested, capacity, expected } of cases) {
+    test(name, () => assert.equal(requestedToCapacityRatioScorer(shape)(requested, capacity), expected));
   }
 });

@@ -10,7 +10,13 @@ import { SUCCESS, status, type Status, type StatusCode } from "../framework/stat
 export const NODE_RESOURCES_FIT = "NodeResourcesFit";
 export const TOO_MANY_PODS = "Too many pods";
 
-export type ScoringStrategy = "LeastAllocated" | "MostAllocated";
+export type ScoringStrategy = "LeastAllocated" | "MostAllocated" | "RequestedToCapacityRatio";
+
+/** A point of the RequestedToCapacityRatio curve: utilization 0..100 percent to score 0..10. */
+export interface UtilizationShapePoint {
+  readonly utilization: number;
+  readonly score: number;
+}
 
 export interface ResourceWeight {
   readonly name: string;
@@ -20,6 +26,33 @@ export interface ResourceWeight {
 export interface NodeResourcesFitArgs {
   readonly strategy: ScoringStrategy;
   readonly resources: readonly ResourceWeight[];
+  /** RequestedToCapacityRatio only: points in increasing utilization. */
+  readonly shape?: readonly UtilizationShapePoint[];
+}
+
+/** Shape scores run 0..10; node scores run 0..100. */
+const MAX_SHAPE_SCORE = 10;
+
+/** The piecewise-linear curve through the shape's points, flat before the first and after the last. */
+export function requestedToCapacityRatioScorer(shape: readonly UtilizationShapePoint[]): (requested: number, capacity: number) => number {
+  const points = shape.map((point) => ({ utilization: point.utilization, score: (point.score * MAX_NODE_SCORE) / MAX_SHAPE_SCORE }));
+  const curve = (utilization: number): number => {
+    const first = points[0];
+    if (first === undefined) return 0;
+    if (utilization <= first.utilization) return first.score;
+    for (let index = 1; index < points.length; index++) {
+      const left = points[index - 1] as { utilization: number; score: number };
+      const right = points[index] as { utilization: number; score: number };
+      if (utilization <= right.utilization) {
+        return left.score + Math.trunc(((right.score - left.score) * (utilization - left.utilization)) / (right.utilization - left.utilization));
+      }
+    }
+    return (points[points.length - 1] as { score: number }).score;
+  };
+  return (requested, capacity) => {
+    if (capacity === 0 || requested > capacity) return curve(100);
+    return curve(Math.trunc((requested * 100) / capacity));
+  };
 }
 
 export const DEFAULT_SCORED_RESOURCES: readonly ResourceWeight[] = [
@@ -77,7 +110,12 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Events
   readonly #resources: readonly ResourceWeight[];
 
   constructor(args: NodeResourcesFitArgs = { strategy: "LeastAllocated", resources: DEFAULT_SCORED_RESOURCES }) {
-    this.#score = args.strategy === "LeastAllocated" ? leastAllocatedScore : mostAllocatedScore;
+    this.#score =
+      args.strategy === "LeastAllocated"
+        ? leastAllocatedScore
+        : args.strategy === "MostAllocated"
+          ? mostAllocatedScore
+          : requestedToCapacityRatioScorer(args.shape ?? []);
     this.#resources = args.resources;
   }
 
