@@ -21,6 +21,10 @@ import { NodeLifecycleController, nodeLeases } from "./node-lifecycle.ts";
 import type { WatchedCache } from "./watched-cache.ts";
 import { ReplicaSetController } from "./replicaset.ts";
 import { replicationControllerKind, replicationControllersAsReplicaSets } from "./replication-controller.ts";
+import { garbageCollector } from "./garbage-collector.ts";
+import { namespaceController } from "./namespace.ts";
+import { serviceAccountController } from "./service-account.ts";
+import { rootCaPublisher } from "./root-ca-publisher.ts";
 
 export interface ControllerManagerOptions {
   /** Workers per controller (upstream's --concurrent-*-syncs default 5). */
@@ -102,6 +106,10 @@ const controllers: Array<(context: ControllerContext) => StartableController> = 
       workers: c.workers,
     }),
   daemonSetControllerFor,
+  garbageCollector,
+  namespaceController,
+  serviceAccountController,
+  rootCaPublisher,
 ];
 
 export function cacheOf<T extends KubeObject>(context: ControllerContext, resource: ResourceRef): WatchedCache<T> {
