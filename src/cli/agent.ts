@@ -1,0 +1,91 @@
+// `skiff agent`: the node agent (kubelet) of one node, talking to a server
+// through a kubeconfig or a server URL with a bearer token.
+import { readFile, mkdir } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { parseFlags, usage, UsageError } from "./flags.ts";
+import { defaultDataDir } from "./data-dir.ts";
+import { RestClient } from "../client/rest-client.ts";
+import { Agent } from "../kubelet/agent.ts";
+import type { Runtime } from "../kubelet/runtime/runtime.ts";
+import { SimulatedRuntime } from "../kubelet/runtime/simulated/simulated-runtime.ts";
+
+const spec = {
+  server: { type: "string", help: "URL of the API server (with --token-file)" },
+  "token-file": { type: "string", help: "file holding the bearer token to authenticate with" },
+  "certificate-authority": { type: "string", help: "PEM file of the server's CA (with --server); without it the server certificate is not verified" },
+  kubeconfig: { type: "string", help: "kubeconfig to reach the API server with (instead of --server)" },
+  "data-dir": { type: "string", default: defaultDataDir(), help: "where the agent keeps logs, volumes and its containerd" },
+  "node-name": { type: "string", default: hostname(), help: "name of the Node to register" },
+  "container-runtime-endpoint": { type: "string", help: "CRI socket (unix:///...); default: start our own containerd" },
+  runtime: { type: "string", default: "cri", help: "cri (containerd) or simulated (no processes; for tests)" },
+  "pod-manifest-path": { type: "string", help: "folder of static pod manifests (YAML or JSON)" },
+  "pod-cidr": { type: "string", help: "the node's pod CIDR (spec.podCIDR)" },
+  help: { type: "boolean", help: "show this help" },
+} as const;
+
+export type AgentFlags = ReturnType<typeof parseFlags<typeof spec>>;
+
+async function clientFor(flags: AgentFlags): Promise<RestClient> {
+  const options = { userAgent: `skiff-kubelet/${flags["node-name"]}` };
+  if (flags.kubeconfig !== undefined) return RestClient.fromKubeconfig(flags.kubeconfig, options);
+  if (flags.server === undefined || flags["token-file"] === undefined) throw new UsageError("give --kubeconfig, or --server with --token-file");
+  const token = (await readFile(flags["token-file"], "utf8")).trim();
+  const ca = flags["certificate-authority"] === undefined ? undefined : await readFile(flags["certificate-authority"], "utf8");
+  return new RestClient({ server: flags.server, bearerToken: token, namespace: "default", ...(ca === undefined ? { insecureSkipTlsVerify: true } : { ca }) }, options);
+}
+
+function runtimeFor(flags: AgentFlags): Runtime {
+  switch (flags.runtime) {
+    case "simulated":
+      return new SimulatedRuntime();
+    case "cri":
+      throw new UsageError("--runtime cri: the CRI runtime is not part of this build yet; use --runtime simulated");
+    default:
+      throw new UsageError(`--runtime ${flags.runtime}: expected cri or simulated`);
+  }
+}
+
+/** Runs an agent until signal aborts. */
+export async function runAgent(flags: AgentFlags, signal: AbortSignal, onReady?: () => void): Promise<void> {
+  const dataDir = join(flags["data-dir"]!, "agent");
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const client = await clientFor(flags);
+  const runtime = runtimeFor(flags);
+  try {
+    const agent = new Agent({
+      client,
+      runtime,
+      nodeName: flags["node-name"]!,
+      dataDir,
+      ...(flags["pod-cidr"] !== undefined ? { podCIDR: flags["pod-cidr"] } : {}),
+      ...(flags["pod-manifest-path"] !== undefined ? { podManifestPath: flags["pod-manifest-path"] } : {}),
+    });
+    const stopped = agent.start(signal);
+    void agent.ready.then(() => onReady?.(), () => {});
+    await stopped;
+  } finally {
+    await runtime.close();
+    client.close();
+  }
+}
+
+export async function agentCommand(argv: string[]): Promise<number> {
+  const flags = parseFlags(spec, argv);
+  if (flags.help) {
+    console.log(`usage: skiff agent [flags]\n${usage(spec)}`);
+    return 0;
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  await runAgent(flags, controller.signal, () => console.log(`skiff: agent ready as node ${flags["node-name"]}`));
+  console.log("skiff: agent stopped");
+  return 0;
+}
+
+/** Flags of the agent `skiff server` runs in its own process. */
+export function localAgentFlags(kubeconfig: string, dataDir: string): AgentFlags {
+  return parseFlags(spec, ["--kubeconfig", kubeconfig, "--data-dir", dataDir]);
+}
