@@ -12,13 +12,15 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { LabelSelectorError, labelSelectorFromObject, type LabelSelector } from "../api/label-selector.ts";
 import { realClock, type Clock } from "../client/clock.ts";
 import { hasReason } from "../client/errors.ts";
-import type { KubeClient } from "../client/kube-client.ts";
+import type { KubeClient, KubeObject, ResourceRef } from "../client/kube-client.ts";
 import { objectKey, splitObjectKey } from "../client/object-key.ts";
 import { inNamespace, resources } from "../client/resources.ts";
 import { adoptionPatch, claim, controllerRefFor, controllerRefOf, type Owner } from "./controller-ref.ts";
 import { typed, type EventSink } from "./event-sink.ts";
 import { Expectations } from "./expectations.ts";
+import { informerCache } from "./informer-cache.ts";
 import { defaultPodFailureBackoffMs, maxPodFailureBackoffMs, nextBackoffRecord, noBackoff, remainingBackoffMs, type BackoffRecord } from "./job/backoff.ts";
+import { TtlAfterFinishedController } from "./job/ttl-after-finished.ts";
 import { completionIndexKey, completionIndexOf, formatIndexes, indexesToCreate } from "./job/indexes.ts";
 import {
   checkFailure,
@@ -39,6 +41,7 @@ import {
   type Finish,
   type PodTally,
 } from "./job/status.ts";
+import type { ControllerContext, StartableController } from "./manager.ts";
 import { isPodReady, podsToDelete } from "./pod-ranking.ts";
 import { Runner, TerminalSyncError, type Reconciler, type Requeue, type RunnerOptions } from "./runner.ts";
 import { slowStart } from "./slow-start.ts";
@@ -527,4 +530,13 @@ export function podForJob(job: Job, index?: number): Pod {
     },
     spec,
   };
+}
+
+/** The manager's entry: the Job controller and the TTL-after-finished controller, over the same Job cache. */
+export function jobControllersFor(context: ControllerContext): StartableController {
+  const cache = <T extends KubeObject>(resource: ResourceRef) => informerCache(context.informers.informerFor<T>(resource));
+  const jobs = cache<Job>(resources.jobs);
+  const job = new JobController({ client: context.client, jobs, pods: cache<Pod>(resources.pods), events: context.events("job-controller"), workers: context.workers });
+  const ttl = new TtlAfterFinishedController({ client: context.client, jobs, workers: context.workers });
+  return { start: async (signal) => void (await Promise.all([job.start(signal), ttl.start(signal)])) };
 }
