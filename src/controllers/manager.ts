@@ -14,6 +14,7 @@ import { resources } from "../client/resources.ts";
 import { LeaderElector } from "../client/leader-election.ts";
 import { SharedInformerFactory } from "../client/shared-informer-factory.ts";
 import { daemonSetControllerFor } from "./daemonset.ts";
+import { statefulSetControllerFor } from "./statefulset.ts";
 import { DeploymentController } from "./deployment.ts";
 import type { EventSink } from "./event-sink.ts";
 import { informerCache } from "./informer-cache.ts";
@@ -106,6 +107,7 @@ const controllers: Array<(context: ControllerContext) => StartableController> = 
       workers: c.workers,
     }),
   daemonSetControllerFor,
+  statefulSetControllerFor,
   garbageCollector,
   namespaceController,
   serviceAccountController,

@@ -152,3 +152,137 @@ describe("DaemonSet", () => {
     assert.ok(after.length === 3 && after.every((pod) => pod.spec?.containers[0]?.image === "agent:1"));
   });
 });
+
+describe("StatefulSet", () => {
+  const statefulSet: StatefulSet = {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "web", namespace },
+    spec: {
+      replicas: 3,
+      serviceName: "web",
+      selector: { matchLabels: { app: "web" } },
+      template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "main", image: "web:1", volumeMounts: [{ name: "data", mountPath: "/data" }] }] } },
+      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
+    },
+  };
+
+  /** Pod watch events of the set's pods, in order, as "<type> <name> <ready>". */
+  function watchPods(signal: AbortSignal): { seen: string[]; done: Promise<void> } {
+    const seen: string[] = [];
+    const done = (async () => {
+      try {
+        for await (const event of client.watch<Pod>(podsApi, { labelSelector: "app=web", signal })) {
+          if (event.type === "BOOKMARK") continue;
+          const pod = event.object;
+          const state = pod.metadata?.deletionTimestamp != null ? "deleting" : isReady(pod) ? "ready" : "unready";
+          seen.push(`${event.type} ${pod.metadata?.name ?? ""} ${state}`);
+        }
+      } catch (error) {
+        if (!signal.aborted) throw error;
+      }
+    })();
+    return { seen, done };
+  }
+
+  const firstIndex = (seen: readonly string[], pattern: RegExp) => seen.findIndex((line) => pattern.test(line));
+  const lastIndex = (seen: readonly string[], pattern: RegExp) => seen.reduce((found, line, index) => (pattern.test(line) ? index : found), -1);
+
+  test("OrderedReady creates web-0, web-1, web-2 in order, each after its predecessor is ready, with claims", async () => {
+    const stopWatch = new AbortController();
+    const watch = watchPods(stopWatch.signal);
+    await client.create(statefulSetsApi, statefulSet);
+    const pods = await eventually("three ready members", async () => {
+      const list = await livePods("app=web");
+      return list.length === 3 && list.every(isReady) ? list : undefined;
+    });
+    stopWatch.abort();
+    await watch.done;
+    assert.deepEqual(pods.map((pod) => pod.metadata?.name).sort(), ["web-0", "web-1", "web-2"]);
+    for (const ordinal of [1, 2]) {
+      const added = firstIndex(watch.seen, new RegExp(`^ADDED web-${ordinal} `));
+      const predecessorReady = firstIndex(watch.seen, new RegExp(`^MODIFIED web-${ordinal - 1} ready`));
+      assert.ok(added > predecessorReady && predecessorReady >= 0, `web-${ordinal} created after web-${ordinal - 1} was ready: ${watch.seen.join(", ")}`);
+    }
+    const web1 = pods.find((pod) => pod.metadata?.name === "web-1");
+    assert.equal(web1?.spec?.hostname, "web-1");
+    assert.equal(web1?.spec?.subdomain, "web");
+    assert.equal(web1?.metadata?.labels?.["statefulset.kubernetes.io/pod-name"], "web-1");
+    assert.equal(web1?.metadata?.labels?.["apps.kubernetes.io/pod-index"], "1");
+    assert.deepEqual(web1?.spec?.volumes?.find((v) => v.name === "data")?.persistentVolumeClaim, { claimName: "data-web-1" });
+    const claims = (await client.list<PersistentVolumeClaim>(claimsApi)).items.map((claim) => claim.metadata?.name).sort();
+    assert.deepEqual(claims, ["data-web-0", "data-web-1", "data-web-2"]);
+    const set = await eventually("status", async () => {
+      const current = await client.get<StatefulSet>(statefulSetsApi, "web");
+      return current.status?.readyReplicas === 3 && current.status.observedGeneration === current.metadata?.generation ? current : undefined;
+    });
+    assert.equal(set.status?.currentRevision, set.status?.updateRevision);
+    assert.equal(web1?.metadata?.labels?.["controller-revision-hash"], set.status?.updateRevision);
+    const table = await server.kubectl(["get", "sts", "web", "--no-headers"]);
+    assert.match(table.stdout, /^web\s+3\/3\s/);
+    const rollout = await server.kubectl(["rollout", "status", "sts/web", "--timeout=20s"]);
+    assert.equal(rollout.code, 0, rollout.stdout + rollout.stderr);
+    const events = await eventMessages("StatefulSet", "web");
+    assert.ok(events.includes("SuccessfulCreate: create Claim data-web-0 Pod web-0 in StatefulSet web success"), events.join("\n"));
+    assert.ok(events.includes("SuccessfulCreate: create Pod web-2 in StatefulSet web successful"), events.join("\n"));
+  });
+
+  test("scaling to 1 removes web-2, then web-1", async () => {
+    const stopWatch = new AbortController();
+    const watch = watchPods(stopWatch.signal);
+    const scaled = await server.kubectl(["scale", "sts/web", "--replicas=1"]);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    await eventually("one member left", async () => {
+      const list = await livePods("app=web");
+      return list.length === 1 && list[0]?.metadata?.name === "web-0" ? true : undefined;
+    });
+    await eventually("both deletions seen", async () => (lastIndex(watch.seen, /^DELETED web-1 /) >= 0 ? true : undefined));
+    stopWatch.abort();
+    await watch.done;
+    const web2Gone = firstIndex(watch.seen, /^DELETED web-2 /);
+    const web1Deleting = firstIndex(watch.seen, /^(MODIFIED web-1 deleting|DELETED web-1 )/);
+    assert.ok(web2Gone >= 0 && web1Deleting > web2Gone, watch.seen.join(", "));
+    const claims = (await client.list<PersistentVolumeClaim>(claimsApi)).items.map((claim) => claim.metadata?.name).sort();
+    assert.deepEqual(claims, ["data-web-0", "data-web-1", "data-web-2"], "Retain keeps the claims");
+    const events = await eventMessages("StatefulSet", "web");
+    assert.ok(events.includes("SuccessfulDelete: delete Pod web-2 in StatefulSet web successful"), events.join("\n"));
+  });
+
+  test("a RollingUpdate with partition 1 updates only ordinals from 1 up, highest first", async () => {
+    const scaled = await server.kubectl(["scale", "sts/web", "--replicas=3"]);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    await eventually("three ready members again", async () => {
+      const list = await livePods("app=web");
+      return list.length === 3 && list.every(isReady) ? true : undefined;
+    });
+    const before = await client.get<StatefulSet>(statefulSetsApi, "web");
+    const oldRevision = before.status?.updateRevision;
+    const stopWatch = new AbortController();
+    const watch = watchPods(stopWatch.signal);
+    await client.patch<StatefulSet>(statefulSetsApi, "web", "merge", {
+      spec: { updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 1 } }, template: { spec: { containers: [{ name: "main", image: "web:2", volumeMounts: [{ name: "data", mountPath: "/data" }] }] } } },
+    });
+    const rollout = await server.kubectl(["rollout", "status", "sts/web", "--timeout=30s"]);
+    assert.equal(rollout.code, 0, rollout.stdout + rollout.stderr);
+    assert.match(rollout.stdout, /partitioned roll out complete: 2 new pods have been updated/);
+    const pods = await eventually("web-1 and web-2 updated and ready", async () => {
+      const list = await livePods("app=web");
+      const images = Object.fromEntries(list.map((pod) => [pod.metadata?.name, pod.spec?.containers[0]?.image]));
+      return list.length === 3 && list.every(isReady) && images["web-1"] === "web:2" && images["web-2"] === "web:2" ? list : undefined;
+    });
+    stopWatch.abort();
+    await watch.done;
+    const web0 = pods.find((pod) => pod.metadata?.name === "web-0");
+    assert.equal(web0?.spec?.containers[0]?.image, "web:1");
+    assert.equal(web0?.metadata?.labels?.["controller-revision-hash"], oldRevision);
+    assert.ok(!watch.seen.some((line) => /^(DELETED|MODIFIED) web-0 deleting/.test(line)), "web-0 untouched");
+    const web2Replaced = firstIndex(watch.seen, /^ADDED web-2 /);
+    const web1Deleted = firstIndex(watch.seen, /^(MODIFIED web-1 deleting|DELETED web-1 )/);
+    assert.ok(web2Replaced >= 0 && web1Deleted > web2Replaced, watch.seen.join(", "));
+    const set = await client.get<StatefulSet>(statefulSetsApi, "web");
+    assert.equal(set.status?.currentRevision, oldRevision);
+    assert.notEqual(set.status?.updateRevision, oldRevision);
+    assert.equal(set.status?.updatedReplicas, 2);
+    assert.equal(set.status?.currentReplicas, 1);
+  });
+});
