@@ -3,9 +3,11 @@
 import { UsageError } from "./flags.ts";
 import { serverCommand } from "./server.ts";
 import { kubeconfigCommand } from "./kubeconfig.ts";
+import { agentCommand } from "./agent.ts";
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   server: { run: serverCommand, help: "run the control plane (API server and store)" },
+  agent: { run: agentCommand, help: "run the node agent (kubelet) of one node" },
   kubeconfig: { run: kubeconfigCommand, help: "print the admin kubeconfig of a server's data dir" },
 };
 

@@ -7,12 +7,14 @@ import { defaultDataDir } from "./data-dir.ts";
 import { ensurePki } from "../apiserver/certs.ts";
 import { ApiServer } from "../apiserver/server.ts";
 import { authenticator, loadTokenFile } from "../apiserver/authn.ts";
+import { loadOrCreateSigningKey, ServiceAccountTokens } from "../apiserver/service-account-token.ts";
 import { bootstrap, kubernetesServiceIP } from "../apiserver/bootstrap.ts";
 import { adminKubeconfig } from "../apiserver/kubeconfig.ts";
 import { ResourceRegistry, builtinResources } from "../api/registry.ts";
 import { openStore } from "../storage/open.ts";
 import { RestClient } from "../client/rest-client.ts";
 import { startControllerManager } from "../controllers/manager.ts";
+import { localAgentFlags, runAgent } from "./agent.ts";
 import { defaultSchedulerConfig, parseSchedulerConfigYaml, SchedulerConfigError } from "../scheduler/config.ts";
 import { startScheduler } from "../scheduler/run.ts";
 
@@ -65,6 +67,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     resources: new ResourceRegistry(builtinResources),
     authenticator: authenticator(await loadTokenFile(flags["token-auth-file"])),
     advertiseAddress: `${advertise}:${port}`,
+    serviceAccountTokens: new ServiceAccountTokens(await loadOrCreateSigningKey(join(serverDir, "tls"))),
   });
   const stopped = server.start(controller.signal);
   let boundPort: number;
@@ -115,11 +118,15 @@ export async function serverCommand(argv: string[]): Promise<number> {
     console.error(`skiff: scheduler stopped: ${e instanceof Error ? e.message : String(e)}`);
     controller.abort();
   });
+  // The local agent (node name = hostname) also reaches the API over HTTPS; the server outlives its failure.
+  const agent = flags["disable-agent"] ? Promise.resolve() : runAgent(localAgentFlags(kubeconfigPath, dataDir), controller.signal);
+  agent.catch((e: unknown) => console.error(`skiff: local agent stopped: ${e instanceof Error ? e.message : String(e)}`));
   const stop = () => controller.abort();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   await stopped;
   await controllers.catch(() => {});
+  await agent.catch(() => {});
   await scheduler.catch(() => {});
   await store.close();
   console.log("skiff: stopped");
