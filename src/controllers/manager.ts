@@ -15,9 +15,11 @@ import { LeaderElector } from "../client/leader-election.ts";
 import { SharedInformerFactory } from "../client/shared-informer-factory.ts";
 import { daemonSetControllerFor } from "./daemonset.ts";
 import { statefulSetControllerFor } from "./statefulset.ts";
+import { cronJobControllerFor } from "./cronjob.ts";
 import { DeploymentController } from "./deployment.ts";
 import type { EventSink } from "./event-sink.ts";
 import { informerCache } from "./informer-cache.ts";
+import { jobControllersFor } from "./job.ts";
 import { NodeLifecycleController, nodeLeases } from "./node-lifecycle.ts";
 import type { WatchedCache } from "./watched-cache.ts";
 import { ReplicaSetController } from "./replicaset.ts";
@@ -107,6 +109,8 @@ const controllers: Array<(context: ControllerContext) => StartableController> = 
       workers: c.workers,
     }),
   daemonSetControllerFor,
+  jobControllersFor,
+  cronJobControllerFor,
   statefulSetControllerFor,
   garbageCollector,
   namespaceController,
