@@ -7,7 +7,7 @@ import { expandContainerCommand, resolveContainerEnv, type EnvLookups } from "./
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
 const configMaps: Record<string, ConfigMap> = {
-  settings: { metadata: { name: "settings", namespace: "shop" }, data: { MODE: "fast", "bad key": "x", "1starts-with-digit": "y", level: "3" } },
+  settings: { metadata: { name: "settings", namespace: "shop" }, data: { MODE: "fast", "a=b": "x", "ключ": "z", "1starts-with-digit": "y", level: "3" } },
 };
 const secrets: Record<string, Secret> = {
   creds: { metadata: { name: "creds", namespace: "shop" }, data: { password: b64("s3cr3t"), USER: b64("admin") } },
@@ -117,12 +117,12 @@ describe("resolveContainerEnv", () => {
     });
   }
 
-  test("envFrom skips keys that are not valid names and says which", async () => {
+  test("envFrom skips keys that are not valid names (relaxed rule: printable ASCII but '=') and says which", async () => {
     const warnings: string[] = [];
     const env = await envOf({ name: "c", envFrom: [{ configMapRef: { name: "settings" } }] }, warnings);
-    assert.deepEqual(Object.keys(env).sort(), ["MODE", "level"]);
+    assert.deepEqual(Object.keys(env).sort(), ["1starts-with-digit", "MODE", "level"]);
     assert.deepEqual(warnings, [
-      "Keys [1starts-with-digit, bad key] from the EnvFrom configMap shop/settings were skipped since they are considered invalid environment variable names.",
+      "Keys [a=b, ключ] from the EnvFrom configMap shop/settings were skipped since they are considered invalid environment variable names.",
     ]);
   });
 

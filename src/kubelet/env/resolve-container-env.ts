@@ -22,7 +22,8 @@ export interface EnvLookups {
   onInvalidKeys?(reason: "InvalidEnvironmentVariableNames", message: string): void;
 }
 
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+// Upstream's relaxed rule (the default since v1.32): printable ASCII other than '='.
+const ENV_VAR_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
 
 export async function resolveContainerEnv(pod: Pod, container: Container, lookups: EnvLookups): Promise<KeyValue[]> {
   const namespace = pod.metadata?.namespace ?? "";

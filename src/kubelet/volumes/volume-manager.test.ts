@@ -236,6 +236,24 @@ describe("VolumeManager secret, downwardAPI and projected volumes", () => {
     assert.equal(await readFile(join(dir, "token"), "utf8"), "token-builder-2");
   });
 
+  test("start refreshes every set-up pod each period until aborted", async () => {
+    const { api, clock, manager } = await setting();
+    const created = await api.create(configMaps, settingsMap);
+    const pod = podWith([{ name: "cfg", configMap: { name: "settings" } }]);
+    await manager.setUp(pod);
+    const file = join(manager.volumeDir(pod.metadata?.uid ?? "", "configmap", "cfg"), "level");
+    const stop = new AbortController();
+    const running = manager.start(stop.signal, 60_000);
+    await api.update(configMaps, { ...created, data: { ...created.data, level: "4" } });
+    await clock.advanceAsync(59_000);
+    assert.equal(await readFile(file, "utf8"), "3");
+    await clock.advanceAsync(1_000);
+    for (let attempt = 0; attempt < 200 && (await readFile(file, "utf8")) !== "4"; attempt++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(await readFile(file, "utf8"), "4");
+    stop.abort();
+    await running;
+  });
+
   test("a server without serviceaccounts/token fails the mount clearly", async () => {
     const { podsDir } = await setting();
     const plain = new VolumeManager({ podsDir, client: new FakeApi(), nodeName: "node-a", memoryBackedSecrets: false });
@@ -290,6 +308,15 @@ describe("VolumeManager container mounts", () => {
     assert.ok((await stat(join(scratch, "logs/app"))).isDirectory());
   });
 
+  test("subPathExpr expands the container's environment", async () => {
+    const { manager } = await setting();
+    const pod = podWith([{ name: "scratch", emptyDir: {} }]);
+    const container = { name: "app", volumeMounts: [{ name: "scratch", mountPath: "/out", subPathExpr: "logs/$(POD_NAME)" }] };
+    await manager.setUp(pod);
+    const scratch = manager.volumeDir(pod.metadata?.uid ?? "", "empty-dir", "scratch");
+    assert.deepEqual(manager.containerMounts(pod, container, [{ key: "POD_NAME", value: "web-7" }]), [{ containerPath: "/out", hostPath: join(scratch, "logs/web-7"), readonly: false }]);
+  });
+
   test("an unbound claim fails the mount", async () => {
     const { api, manager } = await setting();
     await api.create(inNamespace(resources.persistentVolumeClaims, "shop"), { metadata: { name: "data", namespace: "shop" }, spec: {}, status: { phase: "Pending" } } satisfies PersistentVolumeClaim);
@@ -301,8 +328,8 @@ describe("VolumeManager container mounts", () => {
 
   const refusals: [string, { name: string; mountPath: string; subPath?: string }, RegExp][] = [
     ["an unknown volume", { name: "nope", mountPath: "/x" }, /^cannot find volume "nope" to mount into container "app"$/],
-    ["a subPath with ..", { name: "scratch", mountPath: "/x", subPath: "../../etc" }, /failed to prepare subPath/],
-    ["an absolute subPath", { name: "scratch", mountPath: "/x", subPath: "/etc" }, /failed to prepare subPath/],
+    ["a subPath with ..", { name: "scratch", mountPath: "/x", subPath: "../../etc" }, /^unable to provision SubPath `..\/..\/etc`: must not contain '..'$/],
+    ["an absolute subPath", { name: "scratch", mountPath: "/x", subPath: "/etc" }, /^error SubPath `\/etc` must not be an absolute path$/],
   ];
   for (const [name, mount, message] of refusals) {
     test(`${name} is refused`, async () => {

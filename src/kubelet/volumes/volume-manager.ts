@@ -3,7 +3,7 @@
 // for), tells which host paths a container mounts, rewrites API-backed
 // volumes when their objects change or tokens age, and removes it all when
 // the pod is gone. mountPropagation is ignored.
-import { existsSync, mkdirSync, realpathSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import { chmod, mkdir, rm } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume } from "kubernetes-types/core/v1";
@@ -108,7 +108,7 @@ export class VolumeManager {
       const subPath = volumeMount.subPathExpr ? expandVariables(volumeMount.subPathExpr, (name) => values.get(name)) : (volumeMount.subPath ?? "");
       return {
         containerPath: volumeMount.mountPath,
-        hostPath: subPath === "" ? source.path : subPathOf(source.path, subPath, volumeMount.name),
+        hostPath: subPath === "" ? source.path : subPathOf(source.path, subPath, volumeMount.name, container.name),
         readonly: volumeMount.readOnly === true || source.readOnly,
       };
     });
@@ -296,17 +296,17 @@ function pluginOf(volume: Volume): Plugin | undefined {
   return undefined;
 }
 
-// A subPath that does not exist yet becomes a directory; one that does is resolved so the bind targets the real file.
-function subPathOf(volumePath: string, subPath: string, volumeName: string): string {
-  if (posix.isAbsolute(subPath) || subPath.split("/").includes("..")) {
-    throw new ContainerConfigError(`failed to prepare subPath for volumeMount "${volumeName}": subPath ${JSON.stringify(subPath)} must be a relative path without '..'`);
-  }
+// A subPath that does not exist yet becomes a directory with the volume's mode; one that does is resolved so the
+// bind targets the real file. Messages are upstream's.
+function subPathOf(volumePath: string, subPath: string, volumeName: string, containerName: string): string {
+  if (posix.isAbsolute(subPath)) throw new ContainerConfigError(`error SubPath \`${subPath}\` must not be an absolute path`);
+  if (subPath.split("/").includes("..")) throw new ContainerConfigError(`unable to provision SubPath \`${subPath}\`: must not contain '..'`);
   const full = join(volumePath, subPath);
-  if (!existsSync(full)) mkdirSync(full, { recursive: true, mode: 0o755 });
-  const resolved = realpathSync(full);
   const base = realpathSync(volumePath);
+  if (!existsSync(full)) mkdirSync(full, { recursive: true, mode: statSync(base).mode & 0o7777 });
+  const resolved = realpathSync(full);
   if (resolved !== base && !resolved.startsWith(`${base}/`)) {
-    throw new ContainerConfigError(`failed to prepare subPath for volumeMount "${volumeName}": ${subPath} leads outside the volume`);
+    throw new ContainerConfigError(`subPath \`${subPath}\` of volumeMount "${volumeName}" of container "${containerName}" leads outside the volume`);
   }
   return resolved;
 }
