@@ -18,7 +18,7 @@ let cachedPackage: grpc.GrpcObject | undefined;
 function criPackage(): grpc.GrpcObject {
   if (!cachedPackage) {
     const root = protobuf.parse(criApiProto, { keepCase: true }).root;
-    const definition = fromJSON(root.toJSON(), { keepCase: false, longs: Number, enums: String, defaults: true, arrays: true, objects: true });
+    const definition = fromJSON(root.toJSON(), { keepCase: true, longs: Number, enums: String, defaults: true, arrays: true, objects: true });
     cachedPackage = grpc.loadPackageDefinition(definition);
   }
   return cachedPackage;
