@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ControllerRevision, DaemonSet, StatefulSet } from "kubernetes-types/apps/v1";
 import type { Event, Node, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
+import type { KubeObject, ResourceRef } from "../../src/client/kube-client.ts";
 import { inNamespace, resources } from "../../src/client/resources.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { startControllerManager } from "../../src/controllers/manager.ts";
@@ -74,6 +75,13 @@ async function eventMessages(kind: string, name: string): Promise<string[]> {
   return events.sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion)).map((e) => `${e.reason}: ${e.message}`);
 }
 
+/** A settled controller stops writing: the object's resourceVersion holds still. */
+async function assertSettled(api: ResourceRef, name: string): Promise<void> {
+  const first = (await client.get<KubeObject>(api, name)).metadata?.resourceVersion;
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  assert.equal((await client.get<KubeObject>(api, name)).metadata?.resourceVersion, first, `${name} keeps being written`);
+}
+
 describe("DaemonSet", () => {
   const daemonSet: DaemonSet = {
     apiVersion: "apps/v1",
@@ -109,6 +117,7 @@ describe("DaemonSet", () => {
     assert.equal(ds.status?.numberReady, 3);
     assert.equal(ds.status?.numberMisscheduled, 0);
     assert.equal(ds.status?.observedGeneration, ds.metadata?.generation);
+    await assertSettled(daemonSetsApi, "agent");
     const table = await server.kubectl(["get", "ds", "agent", "--no-headers"]);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^agent\s+3\s+3\s+3\s+3\s+3\s+daemon=yes\s/);
@@ -218,6 +227,7 @@ describe("StatefulSet", () => {
     });
     assert.equal(set.status?.currentRevision, set.status?.updateRevision);
     assert.equal(web1?.metadata?.labels?.["controller-revision-hash"], set.status?.updateRevision);
+    await assertSettled(statefulSetsApi, "web");
     const table = await server.kubectl(["get", "sts", "web", "--no-headers"]);
     assert.match(table.stdout, /^web\s+3\/3\s/);
     const rollout = await server.kubectl(["rollout", "status", "sts/web", "--timeout=20s"]);
@@ -284,5 +294,9 @@ describe("StatefulSet", () => {
     assert.notEqual(set.status?.updateRevision, oldRevision);
     assert.equal(set.status?.updatedReplicas, 2);
     assert.equal(set.status?.currentReplicas, 1);
+    const history = await server.kubectl(["rollout", "history", "sts/web"]);
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, /^1\s/m);
+    assert.match(history.stdout, /^2\s/m);
   });
 });
