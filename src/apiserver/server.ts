@@ -11,7 +11,8 @@ import type { UserInfo } from "./admission/admission.ts";
 import { admissionChain } from "./admission/admission.ts";
 import { defaultTolerationSecondsPlugin } from "./admission/default-toleration-seconds.ts";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
-import type { Authenticator } from "./authn.ts";
+import { serviceAccountAuthenticator, unionAuthenticator, type Authenticator } from "./authn.ts";
+import type { ServiceAccountTokens } from "./service-account-token.ts";
 import { allowAll, type Authorizer } from "./authz.ts";
 import { handleReview, isReview } from "./reviews.ts";
 import { handleResource, type HttpExchange, type StreamWriter } from "./handler.ts";
@@ -45,6 +46,8 @@ export interface ApiServerOptions {
   authenticator: Authenticator;
   /** Default: allow every authenticated request (RBAC comes later). */
   authorizer?: Authorizer;
+  /** Signs and verifies service-account tokens (serviceaccounts/<n>/token, bearer authentication); absent: neither is served. */
+  serviceAccountTokens?: ServiceAccountTokens;
   /** The address clients are told to use (discovery's serverAddressByClientCIDRs). */
   advertiseAddress?: string;
 }
@@ -86,7 +89,8 @@ export class ApiServer {
       ]),
     );
     this.openapi = new OpenApi(options.resources);
-    this.handlers = subresourceHandlers(this.registry);
+    this.handlers = subresourceHandlers(this.registry, options.serviceAccountTokens);
+    this.authenticator = options.serviceAccountTokens === undefined ? options.authenticator : unionAuthenticator([options.authenticator, serviceAccountAuthenticator(options.serviceAccountTokens, this.boundObjects())]);
   }
 
   /** Serves until signal aborts; resolves once every connection is closed. */
@@ -142,6 +146,19 @@ export class ApiServer {
   }
 
   private readonly handlers: ReturnType<typeof subresourceHandlers>;
+  private readonly authenticator: Authenticator;
+
+  /** Current uids from the watch caches (authentication is synchronous); the caches start loading here. */
+  private boundObjects() {
+    const rests = Object.fromEntries((["serviceaccounts", "pods", "secrets"] as const).map((plural) => [plural, this.registry.rest("", "v1", plural)!]));
+    for (const rest of Object.values(rests)) rest.cache.ready().catch(() => {});
+    return {
+      uidOf: (plural: "serviceaccounts" | "pods" | "secrets", namespace: string, name: string) => {
+        const rest = rests[plural]!;
+        return (rest.cache.get(rest.key(namespace, name)) as { metadata?: { uid?: string } } | undefined)?.metadata?.uid;
+      },
+    };
+  }
   private get authorizer(): Authorizer {
     return this.options.authorizer ?? allowAll;
   }
@@ -177,7 +194,7 @@ export class ApiServer {
         return reply(403, statusObject(403, "Forbidden", `${who.name} is forbidden: ${decision.reason}`));
       }
       if (info.kind === "nonResource") return await this.nonResource(method, url, req, reply);
-      if (isReview(info)) return await handleReview(info, exchange(req, res, url, who, reply, warnings), this.authorizer, this.options.authenticator);
+      if (isReview(info)) return await handleReview(info, exchange(req, res, url, who, reply, warnings), this.authorizer, this.authenticator);
       const rest = this.registry.rest(info.group, info.version, info.resource);
       if (rest === undefined) {
         return reply(404, statusObject(404, "NotFound", "the server could not find the requested resource"));
@@ -207,9 +224,9 @@ export class ApiServer {
     const connection: object = req.httpVersionMajor === 2 ? (req as http2.Http2ServerRequest).stream.session! : req.socket;
     if (!this.certificateUsers.has(connection)) {
       const socket = req.socket as TLSSocket;
-      this.certificateUsers.set(connection, this.options.authenticator.authenticate(socket, undefined));
+      this.certificateUsers.set(connection, this.authenticator.authenticate(socket, undefined));
     }
-    return this.certificateUsers.get(connection) ?? (authorization === undefined ? undefined : this.options.authenticator.authenticate(undefined, authorization));
+    return this.certificateUsers.get(connection) ?? (authorization === undefined ? undefined : this.authenticator.authenticate(undefined, authorization));
   }
 
   private async nonResource(method: string, url: URL, req: AnyRequest, reply: (s: number, b: unknown, ct?: string) => void): Promise<void> {

@@ -9,6 +9,7 @@ import { applyPatch, parsePatch, patchTypeOf } from "./patch-body.ts";
 import { labelSelectorFromObject } from "../api/label-selector.ts";
 import { timestamp } from "./rest/object-meta.ts";
 import type { Registry } from "./registry/lookup.ts";
+import { tokenRequestHandler, type ServiceAccountTokens } from "./service-account-token.ts";
 
 interface Replicated {
   spec?: { replicas?: number; selector?: unknown };
@@ -153,7 +154,8 @@ async function finalize(rest: ResourceRest, req: ResourceRequest, ex: HttpExchan
   ex.reply(200, updated);
 }
 
-export function subresourceHandlers(registry: Registry): SubresourceHandlers {
+/** Without a token signer, serviceaccounts/<n>/token is not served. */
+export function subresourceHandlers(registry: Registry, serviceAccountTokens?: ServiceAccountTokens): SubresourceHandlers {
   return {
     "apps/deployments/scale": scale,
     "apps/replicasets/scale": scale,
@@ -162,5 +164,6 @@ export function subresourceHandlers(registry: Registry): SubresourceHandlers {
     "/pods/binding": binding,
     "/pods/eviction": evictionHandler(registry),
     "/namespaces/finalize": finalize,
+    ...(serviceAccountTokens === undefined ? {} : { "/serviceaccounts/token": tokenRequestHandler(serviceAccountTokens, registry) }),
   };
 }
