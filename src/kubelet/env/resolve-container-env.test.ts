@@ -142,6 +142,12 @@ describe("resolveContainerEnv", () => {
   }
 });
 
+test("a failed lookup is a CreateContainerConfigError naming the object", async () => {
+  const container: Container = { name: "c", envFrom: [{ secretRef: { name: "creds" } }] };
+  const failing: EnvLookups = { ...lookups(), secret: () => Promise.reject(new Error("connection refused")) };
+  await assert.rejects(resolveContainerEnv(podWith(container), container, failing), (e: unknown) => e instanceof ContainerConfigError && e.message === "couldn't get secret shop/creds: connection refused");
+});
+
 describe("expandContainerCommand", () => {
   const env = [
     { key: "GREETING", value: "hello" },

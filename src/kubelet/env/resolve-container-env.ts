@@ -152,7 +152,9 @@ class SourceCache {
   async configMap(name: string, optional: boolean): Promise<ConfigMap | undefined> {
     let pending = this.configMaps.get(name);
     if (!pending) {
-      pending = this.lookups.configMap(this.namespace, name);
+      pending = this.lookups.configMap(this.namespace, name).catch((e: unknown) => {
+        throw new ContainerConfigError(`couldn't get configMap ${this.namespace}/${name}: ${(e as Error).message}`, { cause: e });
+      });
       this.configMaps.set(name, pending);
     }
     const found = await pending;
@@ -163,7 +165,9 @@ class SourceCache {
   async secret(name: string, optional: boolean): Promise<Secret | undefined> {
     let pending = this.secrets.get(name);
     if (!pending) {
-      pending = this.lookups.secret(this.namespace, name);
+      pending = this.lookups.secret(this.namespace, name).catch((e: unknown) => {
+        throw new ContainerConfigError(`couldn't get secret ${this.namespace}/${name}: ${(e as Error).message}`, { cause: e });
+      });
       this.secrets.set(name, pending);
     }
     const found = await pending;
