@@ -170,7 +170,8 @@ export class CronJobController implements Reconciler {
         dropActive(job.metadata?.uid);
         this.events.record(typedCronJob(cronJob), "Normal", "SawCompletedJob", `Saw completed job: ${job.metadata?.name ?? ""}, condition: ${finished}`);
         statusChanged = true;
-      } else if (finished === "Complete") {
+      }
+      if (finished === "Complete") {
         const completedMs = timeMs(job.status?.completionTime);
         const lastMs = timeMs(status.lastSuccessfulTime);
         if (completedMs !== undefined && (lastMs === undefined || completedMs > lastMs)) {
