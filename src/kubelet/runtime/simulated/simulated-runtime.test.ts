@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeClock } from "../../../client/testing/fake-clock.ts";
-import type { SandboxConfig } from "../runtime.ts";
+import type { Runtime, SandboxConfig } from "../runtime.ts";
 import { SimulatedRuntime, simulatedExitCodeAnnotation, simulatedRunMsAnnotation } from "./simulated-runtime.ts";
 
 function sandboxConfig(annotations: Record<string, string> = {}): SandboxConfig {
@@ -31,7 +31,7 @@ test("containers run at once and, when annotated, exit after their run time", as
 });
 
 test("stopping a running container ends it with 143; removing the sandbox removes its containers", async () => {
-  const runtime = new SimulatedRuntime({ clock: new FakeClock() });
+  const runtime: Runtime = new SimulatedRuntime({ clock: new FakeClock() });
   const config = sandboxConfig();
   const sandbox = await runtime.runPodSandbox(config);
   await runtime.pullImage("img:1");
