@@ -20,7 +20,8 @@ export type ContractCase =
   | "exec-sync"
   | "list-containers"
   | "remove-sandbox"
-  | "pod-network";
+  | "pod-network"
+  | "streaming";
 
 export interface RuntimeUnderTest {
   runtime: Runtime;
@@ -264,6 +265,25 @@ export function runRuntimeContract(name: string, open: () => Promise<RuntimeUnde
       assert.deepEqual(await runtime.listContainers({ sandboxId: sandbox.id }), []);
       // Removing twice is not an error: the kubelet retries removals.
       await runtime.removePodSandbox(sandbox.id);
+    });
+
+    contractCase("streaming", async () => {
+      const sandbox = await newSandbox("stream");
+      const id = await runContainer(sandbox, "shell", "while :; do sleep 1; done");
+      await waitForState(id, "running");
+      const urls = [
+        await runtime.exec({ containerId: id, cmd: ["sh"], stdin: true, stdout: true, stderr: false, tty: true }),
+        await runtime.attach({ containerId: id, stdin: false, stdout: true, stderr: true, tty: false }),
+        await runtime.portForward(sandbox.id, [8080]),
+      ];
+      for (const url of urls) {
+        // The kubelet proxies to these; a streaming server off loopback would be reachable from outside.
+        const parsed = new URL(url);
+        assert.match(parsed.protocol, /^https?:$/, url);
+        assert.ok(["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname), `loopback streaming server: ${url}`);
+      }
+      assert.equal(new Set(urls).size, urls.length, "one session per request");
+      await removeSandbox(sandbox.id);
     });
 
     contractCase("pod-network", async () => {
