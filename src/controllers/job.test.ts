@@ -216,4 +216,22 @@ describe("Job controller sync", () => {
     const running = (await serverPods()).filter((p) => p.status?.phase !== "Succeeded").map((p) => p.metadata?.annotations?.["batch.kubernetes.io/job-completion-index"]).sort();
     assert.deepEqual(running, ["0", "2"]);
   });
+
+  test("a Job managed by another controller is left alone", async () => {
+    const { sync, serverPods, current } = await setUp({ completions: 1, managedBy: "example.com/other" });
+    await sync();
+    assert.equal((await serverPods()).length, 0);
+    assert.equal((await current()).status, undefined);
+  });
+
+  test("a finished Job's pods that still hold the tracking finalizer lose it", async () => {
+    const { sync, serverPods, catchUp, api, current } = await setUp({ completions: 1 });
+    await sync();
+    await catchUp();
+    const job = await current();
+    await api.updateStatus<Job>(jobsApi, { ...job, status: { ...job.status, conditions: [{ type: "Complete", status: "True" }] } });
+    await catchUp();
+    await sync();
+    assert.deepEqual((await serverPods()).map((pod) => pod.metadata?.finalizers), [[]]);
+  });
 });

@@ -48,6 +48,8 @@ import { slowStart } from "./slow-start.ts";
 import type { WatchedCache } from "./watched-cache.ts";
 
 const fieldManager = "job-controller";
+/** The spec.managedBy value that leaves a Job to this controller (as does no value). */
+export const jobControllerName = "kubernetes.io/job-controller";
 
 export interface JobControllerOptions {
   client: KubeClient;
@@ -195,12 +197,15 @@ export class JobController implements Reconciler {
   async sync(key: string, signal: AbortSignal): Promise<Requeue | void> {
     const job = this.jobs.get(key);
     const { namespace, name } = splitObjectKey(key);
-    await this.releaseStrayPods(namespace, name, job?.metadata?.uid, signal);
+    // Another controller (spec.managedBy) owns this Job's pods and status.
+    if (job?.spec?.managedBy != null && job.spec.managedBy !== jobControllerName) return;
+    const finished = job !== undefined && terminalConditionOf(job) !== undefined;
+    await this.releaseStrayPods(namespace, name, finished ? undefined : job?.metadata?.uid, signal);
     if (job === undefined) {
       this.forget(key);
       return;
     }
-    if (terminalConditionOf(job) !== undefined) {
+    if (finished) {
       this.backoffs.delete(key);
       return;
     }
@@ -301,11 +306,11 @@ export class JobController implements Reconciler {
     return owned;
   }
 
-  /** Pods still holding the tracking finalizer for a Job that is gone or was replaced by a namesake. */
-  private async releaseStrayPods(namespace: string, jobName: string, currentUid: string | undefined, signal: AbortSignal): Promise<void> {
+  /** Pods still holding the tracking finalizer for a Job that is gone, finished, or was replaced by a namesake (activeUid: the Job still counting). */
+  private async releaseStrayPods(namespace: string, jobName: string, activeUid: string | undefined, signal: AbortSignal): Promise<void> {
     const stray = this.pods.list(namespace).filter((pod) => {
       const ref = controllerRefOf(pod);
-      return ref?.kind === "Job" && ref.name === jobName && ref.uid !== currentUid && hasTrackingFinalizer(pod);
+      return ref?.kind === "Job" && ref.name === jobName && ref.uid !== activeUid && hasTrackingFinalizer(pod);
     });
     await Promise.all(stray.map((pod) => this.removeFinalizer(pod, signal)));
   }
@@ -438,8 +443,11 @@ export class JobController implements Reconciler {
     if (isIndexed(job)) {
       const indexes = formatIndexes([...tally.previousIndexes, ...tracking.newIndexes]);
       if (indexes !== (status.completedIndexes ?? "")) needsFlush = true;
-      status.completedIndexes = indexes;
-      status.succeeded = tally.previousIndexes.size + tracking.newIndexes.length;
+      // Empty values stay out of the status, as upstream's omitempty fields do.
+      if (indexes === "") delete status.completedIndexes;
+      else status.completedIndexes = indexes;
+      const succeeded = tally.previousIndexes.size + tracking.newIndexes.length;
+      if (succeeded > 0) status.succeeded = succeeded;
     }
     const now = this.clock.now();
     if (finish !== undefined && !status.conditions?.some((c) => c.type === interimConditionType[finish.type] && c.status === "True")) {
