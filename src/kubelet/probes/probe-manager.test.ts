@@ -68,7 +68,10 @@ describe("ProbeManager", () => {
     const { clock, runtime, results, unhealthy, manager } = harness();
     runtime.exitCodes.set("alive", 1);
     manager.addPod(pod([{ name: "app", livenessProbe: exec("alive", { periodSeconds: 1, failureThreshold: 3 }) }]), new Map([["app", { containerId: "c1", startedAt: 0 }]]));
-    await clock.advanceAsync(10_000);
+    await clock.advanceAsync(1_000);
+    assert.equal(manager.liveness("pod-1", "app"), true, "alive until failureThreshold");
+    await clock.advanceAsync(9_000);
+    assert.equal(manager.liveness("pod-1", "app"), false);
     assert.deepEqual(runtime.times("alive"), [0, 1_000, 2_000]);
     assert.deepEqual(results, [{ container: "app", kind: "liveness", result: "failure", atMs: 2_000 }]);
     assert.deepEqual(unhealthy, ["Liveness probe failed: alive said no", "Liveness probe failed: alive said no", "Liveness probe failed: alive said no"]);
@@ -77,6 +80,7 @@ describe("ProbeManager", () => {
     manager.updateContainer("pod-1", "app", { containerId: "c2", startedAt: 10_000 });
     await clock.advanceAsync(2_000);
     assert.deepEqual(runtime.calls.filter((c) => c.containerId === "c2").map((c) => c.atMs), [10_000, 11_000, 12_000]);
+    assert.equal(manager.liveness("pod-1", "app"), true);
     assert.equal(results.length, 1, "a new container starts alive without a report");
     manager.close();
   });
@@ -113,9 +117,12 @@ describe("ProbeManager", () => {
     const { clock, runtime, results, manager } = harness();
     runtime.exitCodes.set("booted", 1);
     manager.addPod(pod([{ name: "app", startupProbe: exec("booted", { periodSeconds: 1, failureThreshold: 2 }) }]), new Map([["app", { containerId: "c1", startedAt: 0 }]]));
+    assert.equal(manager.startup("pod-1", "app"), true, "still starting is not a failure");
     await clock.advanceAsync(5_000);
     assert.deepEqual(runtime.times("booted"), [0, 1_000]);
     assert.deepEqual(results.map((r) => `${r.kind}:${r.result}`), ["startup:failure"]);
+    assert.equal(manager.startup("pod-1", "app"), false);
+    assert.equal(manager.started("pod-1", "app"), false);
     manager.close();
   });
 
@@ -137,6 +144,15 @@ describe("ProbeManager", () => {
     assert.equal(manager.readiness("pod-1", "sidecar"), false);
     assert.deepEqual(results.map((r) => `${r.kind}:${r.result}`), ["readiness:success", "readiness:failure"]);
     assert.equal(clock.pendingTimers, 0);
+    manager.close();
+  });
+
+  test("containers given by bare id count as started when first seen", async () => {
+    const { clock, runtime, manager } = harness();
+    clock.advance(50_000);
+    manager.addPod(pod([{ name: "app", readinessProbe: exec("ready", { initialDelaySeconds: 3, periodSeconds: 1 }) }]), new Map([["app", "c1"]]));
+    await clock.advanceAsync(5_000);
+    assert.deepEqual(runtime.times("ready"), [53_000, 54_000, 55_000]);
     manager.close();
   });
 

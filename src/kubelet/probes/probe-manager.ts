@@ -60,8 +60,11 @@ export class ProbeManager {
     this.context = { runtime: options.runtime, policy: { podCidr: options.podCidr ?? DEFAULT_POD_CIDR, nodeIPs: options.nodeIPs ?? [] } };
   }
 
-  /** Starts probing the pod's running containers (by name); the pod IP defaults to status.podIP. Idempotent. */
-  addPod(pod: Pod, containers: Map<string, RunningContainer>, podIP: string | undefined = pod.status?.podIP): void {
+  /**
+   * Starts probing the pod's running containers (by name; a bare container id means it started when first seen);
+   * the pod IP defaults to status.podIP. Idempotent: calling it on every sync keeps the probes' state.
+   */
+  addPod(pod: Pod, containers: Map<string, RunningContainer | string>, podIP: string | undefined = pod.status?.podIP): void {
     const uid = pod.metadata?.uid ?? "";
     const known = this.pods.get(uid);
     if (known) {
@@ -84,10 +87,11 @@ export class ProbeManager {
   }
 
   /** A container started (a new id resets its probes), or stopped (undefined: not ready, probing stops). */
-  updateContainer(podUid: string, containerName: string, running: RunningContainer | undefined, podIP?: string): void {
+  updateContainer(podUid: string, containerName: string, given: RunningContainer | string | undefined, podIP?: string): void {
     const pod = this.pods.get(podUid);
     const entry = pod?.containers.get(containerName);
     if (!pod || !entry) return;
+    const running = typeof given === "string" ? { containerId: given, startedAt: this.clock.now() } : given;
     if (podIP !== undefined) pod.podIP = podIP;
     if (running && entry.running?.containerId === running.containerId) return;
     entry.generation += 1;
@@ -133,6 +137,16 @@ export class ProbeManager {
     if (!entry?.running || !this.started(podUid, containerName)) return false;
     const readiness = entry.workers.get("readiness");
     return readiness === undefined || readiness.tracker.reported === "success";
+  }
+
+  /** False once a liveness failure was reported for the running container: it must be killed and restarted. */
+  liveness(podUid: string, containerName: string): boolean {
+    return this.pods.get(podUid)?.containers.get(containerName)?.workers.get("liveness")?.tracker.reported !== "failure";
+  }
+
+  /** False once a startup failure was reported (kill and restart); true while starting. See started() for status. */
+  startup(podUid: string, containerName: string): boolean {
+    return this.pods.get(podUid)?.containers.get(containerName)?.workers.get("startup")?.tracker.reported !== "failure";
   }
 
   /** Running, and its startup probe (if any) has succeeded: the container status' `started`. */
