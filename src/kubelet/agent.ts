@@ -18,10 +18,12 @@ import { runNodeLease } from "./node-lease.ts";
 import { registerNode, runNodeStatus, type NodeReporterOptions } from "./node-registration.ts";
 import { runPleg } from "./pleg.ts";
 import { parseResolvConf } from "./pod-dns.ts";
-import { PodWorkers, type PodProbes, type PodVolumes } from "./pod-workers.ts";
+import { PodWorkers } from "./pod-workers.ts";
+import { ProbeManager } from "./probes/probe-manager.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { configMirrorAnnotation, mirrorPodFor, readStaticPods } from "./static-pods.ts";
 import { StatusManager } from "./status-manager.ts";
+import { VolumeManager } from "./volumes/volume-manager.ts";
 
 export interface AgentOptions {
   client: KubeClient;
@@ -33,8 +35,6 @@ export interface AgentOptions {
   podManifestPath?: string;
   /** Defaults to facts read from this machine. */
   host?: HostFacts;
-  volumes?: PodVolumes;
-  probes?: PodProbes;
   clock?: Clock;
   nodeStatusIntervalMs?: number;
   leaseRenewIntervalMs?: number;
@@ -92,6 +92,15 @@ export class Agent {
     const node = this.node;
     const recorder = new EventRecorder(client, { component: "kubelet", host: nodeName, clock: this.clock });
     const hostDns = parseResolvConf(await readFile("/etc/resolv.conf", "utf8").catch(() => ""));
+    const volumes = new VolumeManager({ podsDir: join(this.options.dataDir, "pods"), client, nodeName, clock: this.clock });
+    const probes = new ProbeManager({
+      runtime,
+      clock: this.clock,
+      nodeIPs: [reporter.host.internalIP],
+      ...(this.options.podCIDR ? { podCidr: this.options.podCIDR } : {}),
+      onResult: (uid) => this.workers?.poke(uid),
+      onUnhealthy: (uid, _container, _kind, message) => this.workers?.podEvent(uid, "Warning", "Unhealthy", message),
+    });
     const workers = new PodWorkers({
       client,
       runtime,
@@ -102,8 +111,8 @@ export class Agent {
       logsRoot: join(this.options.dataDir, "logs", "pods"),
       hostDns,
       clock: this.clock,
-      ...(this.options.volumes ? { volumes: this.options.volumes } : {}),
-      ...(this.options.probes ? { probes: this.options.probes } : {}),
+      volumes,
+      probes,
     });
     this.workers = workers;
     const factory = new SharedInformerFactory(client, { clock: this.clock });
@@ -113,7 +122,7 @@ export class Agent {
       onUpdate: (_old, pod) => this.podSeen(pod),
       onDelete: (pod) => this.podGone(pod),
     });
-    const running: Promise<unknown>[] = [factory.start(signal), workers.start(signal)];
+    const running: Promise<unknown>[] = [factory.start(signal), workers.start(signal), volumes.start(signal, 60_000, (pod, e) => this.log(`refreshing volumes of ${objectKey(pod)}: ${messageOf(e)}`))];
     running.push(runNodeLease({ client, node, clock: this.clock, onError: (e) => this.log(`renewing the node lease: ${messageOf(e)}`), ...(this.options.leaseRenewIntervalMs !== undefined ? { renewIntervalMs: this.options.leaseRenewIntervalMs } : {}) }, signal));
     running.push(runNodeStatus(reporter, node, signal));
     const synced = await factory.waitForSync(signal);
@@ -125,6 +134,7 @@ export class Agent {
       this.resolveReady();
     } else this.rejectReady(new Error("stopped before the pod list arrived"));
     await Promise.all(running);
+    probes.close();
     await recorder.close();
   }
 

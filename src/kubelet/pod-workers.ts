@@ -20,24 +20,29 @@ import { planPodSync, type ContainerStart, type PodRuntimeState } from "./pod-sy
 import { podStatus, type WaitingReason } from "./pod-status.ts";
 import { restartDecision, type BackoffEntry } from "./restart-backoff.ts";
 import { containerLabels, podUidLabel } from "./runtime-labels.ts";
-import type { DnsConfig, Mount, Runtime, SandboxConfig } from "./runtime/runtime.ts";
+import type { DnsConfig, KeyValue, Mount, Runtime, SandboxConfig } from "./runtime/runtime.ts";
 import { containerLogPath, sandboxConfig } from "./sandbox-config.ts";
 import type { StatusManager } from "./status-manager.ts";
 
 /** What the workers need from the volume manager (src/kubelet/volumes). */
 export interface PodVolumes {
   setUp(pod: Pod): Promise<void>;
-  containerMounts(pod: Pod, container: Container): Mount[];
+  containerMounts(pod: Pod, container: Container, env: KeyValue[]): Mount[];
   tearDown(podUid: string): Promise<void>;
 }
 
 /** What the workers need from the probe manager (src/kubelet/probes). */
 export interface PodProbes {
-  addPod(pod: Pod, containerIds: Map<string, string>): void;
+  /** The pod's running containers by name; idempotent. */
+  addPod(pod: Pod, running: Map<string, { containerId: string; startedAt: Date | number }>, podIP?: string): void;
   removePod(podUid: string): void;
   readiness(podUid: string, container: string): boolean;
+  /** False once liveness failed: kill and restart. */
   liveness(podUid: string, container: string): boolean;
+  /** False once the startup probe failed: kill and restart. */
   startup(podUid: string, container: string): boolean;
+  /** Whether the startup probe (if any) has succeeded. */
+  started(podUid: string, container: string): boolean;
 }
 
 export interface PodWorkersOptions {
@@ -153,7 +158,12 @@ export class PodWorkers implements Reconciler {
         await this.options.runtime.removePodSandbox(id);
       }
       if (state.sandboxes.length > 0) this.event(pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
-      await this.options.volumes?.setUp(pod);
+      try {
+        await this.options.volumes?.setUp(pod);
+      } catch (e) {
+        this.event(pod, "Warning", "FailedMount", messageOf(e));
+        return { requeueAfterMs: 2000 };
+      }
       await mkdir(config.logDirectory, { recursive: true });
       sandboxId = await this.options.runtime.runPodSandbox(config);
     } else if (sandboxId !== undefined) {
@@ -180,7 +190,11 @@ export class PodWorkers implements Reconciler {
     }
 
     const after = await this.runtimeState(uid);
-    if (probes !== undefined) probes.addPod(pod, new Map([...after.containers].filter((c) => c.state === "running").map((c) => [c.metadata.name, c.id])));
+    if (probes !== undefined) {
+      const running = after.containers.filter((c) => c.state === "running").map((c) => [c.metadata.name, { containerId: c.id, startedAt: c.startedAt ?? c.createdAt }] as const);
+      const podIP = pod.spec?.hostNetwork ? this.options.hostIPs[0] : after.sandboxes.find((s) => s.state === "ready")?.ip;
+      probes.addPod(pod, new Map(running), podIP);
+    }
     const status = podStatus({
       pod: record.mirror ? { ...pod, status: record.mirror.status ?? {} } : pod,
       state: after,
@@ -188,7 +202,7 @@ export class PodWorkers implements Reconciler {
       hostIPs: this.options.hostIPs,
       waiting: record.waiting,
       ready: (name) => probes?.readiness(uid, name) ?? true,
-      started: (name) => probes?.startup(uid, name) ?? true,
+      started: (name) => probes?.started(uid, name) ?? true,
       nowMs: this.clock.now(),
     });
     // A pod that ran to its end releases its sandbox (and with it the pod's network).
@@ -211,7 +225,7 @@ export class PodWorkers implements Reconciler {
     const image = spec.image ?? "";
     const pulled = await this.ensureImage(record, spec, config);
     if (pulled !== true) return pulled;
-    let envs, command;
+    let envs, command, mounts;
     try {
       envs = await resolveContainerEnv(pod, spec, {
         configMap: (ns, name) => this.optionalGet<ConfigMap>(inNamespace(resources.configMaps, ns), name),
@@ -222,6 +236,7 @@ export class PodWorkers implements Reconciler {
         podIPs: pod.spec?.hostNetwork ? this.options.hostIPs : podIPs,
       });
       command = expandContainerCommand(spec, envs);
+      mounts = this.options.volumes?.containerMounts(pod, spec, envs) ?? [];
     } catch (e) {
       const reason = (e as { reason?: string }).reason === "CreateContainerConfigError" ? "CreateContainerConfigError" : "CreateContainerError";
       record.waiting.set(spec.name, { reason, message: messageOf(e) });
@@ -242,7 +257,7 @@ export class PodWorkers implements Reconciler {
           args: command.args,
           ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
           envs,
-          mounts: this.options.volumes?.containerMounts(pod, spec) ?? [],
+          mounts,
           logPath,
           stdin: spec.stdin ?? false,
           stdinOnce: spec.stdinOnce ?? false,
@@ -385,6 +400,12 @@ export class PodWorkers implements Reconciler {
     this.options.probes?.removePod(uid);
     await this.options.volumes?.tearDown(uid);
     this.options.statusManager.forget(uid);
+  }
+
+  /** An event about the pod with this uid, if the workers know it (probe failures). */
+  podEvent(uid: string, type: "Normal" | "Warning", reason: string, message: string): void {
+    const record = this.records.get(uid);
+    if (record !== undefined) this.event(record.mirror ?? record.pod, type, reason, message);
   }
 
   private event(pod: Pod, type: "Normal" | "Warning", reason: string, message: string): void {
