@@ -21,7 +21,8 @@ export type ContractCase =
   | "list-containers"
   | "remove-sandbox"
   | "pod-network"
-  | "streaming";
+  | "streaming"
+  | "oom-killed";
 
 export interface RuntimeUnderTest {
   runtime: Runtime;
@@ -107,6 +108,7 @@ export function runRuntimeContract(name: string, open: () => Promise<RuntimeUnde
       containerName: string,
       script: string,
       labels: Record<string, string> = {},
+      resources?: ContainerConfig["resources"],
     ): Promise<string> {
       const config: ContainerConfig = {
         metadata: { name: containerName, attempt: 0 },
@@ -121,6 +123,7 @@ export function runRuntimeContract(name: string, open: () => Promise<RuntimeUnde
         tty: false,
         labels: { ...labels, "skiff.test/run": runId },
         annotations: { "skiff.test/container": containerName },
+        ...(resources ? { resources } : {}),
       };
       await mkdir(join(sandbox.config.logDirectory, containerName), { recursive: true });
       const id = await runtime.createContainer(sandbox.id, config, sandbox.config);
@@ -283,6 +286,16 @@ export function runRuntimeContract(name: string, open: () => Promise<RuntimeUnde
         assert.ok(["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname), `loopback streaming server: ${url}`);
       }
       assert.equal(new Set(urls).size, urls.length, "one session per request");
+      await removeSandbox(sandbox.id);
+    });
+
+    contractCase("oom-killed", async () => {
+      const sandbox = await newSandbox("oom");
+      // A shell variable of 64 MiB under a 16 MiB limit: the cgroup's OOM killer ends it.
+      const id = await runContainer(sandbox, "hog", 'x="$(head -c 67108864 /dev/zero | tr "\\0" a)"; echo survived', {}, { memoryLimitInBytes: 16 * 1024 * 1024 });
+      const status = await waitForState(id, "exited");
+      assert.equal(status.reason, "OOMKilled");
+      assert.equal(status.exitCode, 137);
       await removeSandbox(sandbox.id);
     });
 
