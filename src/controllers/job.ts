@@ -32,6 +32,7 @@ import {
   isIndexed,
   isSuspended,
   jobTrackingFinalizer,
+  longestWaitMs,
   maxPodChangesPerSync,
   recordedFinish,
   tallyPods,
@@ -269,7 +270,7 @@ export class JobController implements Reconciler {
     status.terminating = terminating;
     await this.trackAndRecord(key, job, owned, tally, status, finish, backoff, statusChanged, signal);
     if (manageError !== undefined) throw manageError;
-    if (requeueAfterMs !== undefined) return { requeueAfterMs: Math.max(requeueAfterMs, 0) + 10 };
+    if (requeueAfterMs !== undefined) return { requeueAfterMs: Math.min(Math.max(requeueAfterMs, 0) + 10, longestWaitMs) };
   }
 
   /** Suspended / resumed conditions and events; resuming restarts the active deadline. */

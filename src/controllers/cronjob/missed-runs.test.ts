@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { dueScheduleTime, InvalidScheduleError, jobNameFor, msUntilNextSchedule, type ScheduleState } from "./missed-runs.ts";
+import { dueScheduleTime, InvalidScheduleError, jobNameFor, longestWaitMs, msUntilNextSchedule, type ScheduleState } from "./missed-runs.ts";
 import { parseSchedule } from "./schedule.ts";
 
 const at = (iso: string) => Date.parse(iso);
@@ -33,6 +33,11 @@ describe("the scheduled time a CronJob acts on", () => {
     const schedule = parseSchedule("0 0 30 2 *", "UTC");
     assert.throws(() => dueScheduleTime({ creationMs: at("2024-01-01T00:00:00Z") }, at("2024-03-01T00:00:00Z"), schedule), InvalidScheduleError);
     assert.equal(msUntilNextSchedule({ creationMs: at("2024-01-01T00:00:00Z") }, at("2024-03-01T00:00:00Z"), schedule), undefined);
+  });
+
+  test("a far-away run is waited for a day at a time (timers cannot wait past 2^31-1 ms)", () => {
+    const schedule = parseSchedule("@yearly", "UTC");
+    assert.equal(msUntilNextSchedule({ creationMs: at("2024-01-02T00:00:00Z") }, at("2024-01-02T00:00:00Z"), schedule), longestWaitMs);
   });
 
   test("Job names count minutes since the epoch", () => {

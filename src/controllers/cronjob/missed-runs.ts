@@ -15,6 +15,12 @@ export class InvalidScheduleError extends Error {
 
 /** Upstream's limit before it warns TooManyMissedTimes. */
 export const tooManyMissedLimit = 100;
+/**
+ * The longest a CronJob sleeps before looking again: Node timers cannot wait
+ * past 2^31-1 ms (they would fire at once), and a monthly or yearly schedule
+ * is further away than that. Waking early only recomputes the same time.
+ */
+export const longestWaitMs = 24 * 60 * 60_000;
 /** Requeues land this long after a scheduled time, so the sync sees it as due. */
 export const nextScheduleDeltaMs = 100;
 
@@ -85,7 +91,7 @@ export function msUntilNextSchedule(state: ScheduleState, nowMs: number, schedul
     if (!(error instanceof InvalidScheduleError)) throw error;
   }
   const next = schedule.next(from);
-  return next === undefined ? undefined : Math.max(0, next + nextScheduleDeltaMs - nowMs);
+  return next === undefined ? undefined : Math.min(longestWaitMs, Math.max(0, next + nextScheduleDeltaMs - nowMs));
 }
 
 /** Upstream names a CronJob's Job after its scheduled time in minutes since the epoch. */

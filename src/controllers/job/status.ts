@@ -10,6 +10,8 @@ import { isPodActive, isPodReady } from "../pod-ranking.ts";
 import { completionIndexOf, parseIndexes } from "./indexes.ts";
 
 export const jobTrackingFinalizer = "batch.kubernetes.io/job-tracking";
+/** The longest a Job waits before looking again (a deadline or TTL days away): Node timers cannot wait past 2^31-1 ms. */
+export const longestWaitMs = 24 * 60 * 60_000;
 /** Upstream's MaxPodCreateDeletePerSync. */
 export const maxPodChangesPerSync = 500;
 

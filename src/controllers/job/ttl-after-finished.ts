@@ -8,6 +8,7 @@ import { hasReason } from "../../client/errors.ts";
 import type { KubeClient } from "../../client/kube-client.ts";
 import { objectKey, splitObjectKey } from "../../client/object-key.ts";
 import { inNamespace, resources } from "../../client/resources.ts";
+import { longestWaitMs } from "./status.ts";
 import { Runner, type Reconciler, type Requeue, type RunnerOptions } from "../runner.ts";
 import type { WatchedCache } from "../watched-cache.ts";
 
@@ -56,7 +57,7 @@ export class TtlAfterFinishedController implements Reconciler {
     if (cached === undefined) return;
     const cachedExpiry = ttlExpiryMs(cached);
     if (cachedExpiry === undefined) return;
-    if (cachedExpiry > this.clock.now()) return { requeueAfterMs: cachedExpiry - this.clock.now() };
+    if (cachedExpiry > this.clock.now()) return { requeueAfterMs: Math.min(cachedExpiry - this.clock.now(), longestWaitMs) };
     const { namespace, name } = splitObjectKey(key);
     const api = inNamespace(resources.jobs, namespace);
     let fresh: Job;
@@ -68,7 +69,7 @@ export class TtlAfterFinishedController implements Reconciler {
     }
     const expiry = ttlExpiryMs(fresh);
     if (expiry === undefined) return;
-    if (expiry > this.clock.now()) return { requeueAfterMs: expiry - this.clock.now() };
+    if (expiry > this.clock.now()) return { requeueAfterMs: Math.min(expiry - this.clock.now(), longestWaitMs) };
     try {
       // Background, not upstream's Foreground: the Job goes at once and the garbage collector removes its pods after.
       await this.client.delete(api, name, { propagationPolicy: "Background", preconditions: { uid: fresh.metadata?.uid ?? "" }, signal });
