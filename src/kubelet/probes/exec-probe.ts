@@ -3,10 +3,13 @@
 import { RuntimeError, type Runtime } from "../runtime/runtime.ts";
 import type { ProbeOutcome } from "./probe-outcome.ts";
 
+const MAX_OUTPUT_BYTES = 10 * 1024;
+
 export async function execProbe(runtime: Pick<Runtime, "execSync">, containerId: string, command: string[], timeoutSeconds: number): Promise<ProbeOutcome> {
   try {
     const { stdout, stderr, exitCode } = await runtime.execSync(containerId, command, timeoutSeconds);
-    const output = Buffer.concat([stdout, stderr]).toString("utf8");
+    // Upstream keeps the first 10 KiB of a probe's output.
+    const output = Buffer.concat([stdout, stderr]).subarray(0, MAX_OUTPUT_BYTES).toString("utf8");
     return { result: exitCode === 0 ? "success" : "failure", message: output };
   } catch (e) {
     if (e instanceof RuntimeError && e.reason === "DeadlineExceeded") {

@@ -6,6 +6,7 @@
 import type { Container, Pod, Probe } from "kubernetes-types/core/v1";
 import { realClock, type CancelTimer, type Clock } from "../../client/clock.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import type { ProbeOutcome } from "./probe-outcome.ts";
 import { DEFAULT_POD_CIDR } from "./probe-target.ts";
 import { freshTracker, recordResult, shouldProbe, timingOf, type ProbeKind, type ProbeResult, type ProbeTiming, type ProbeTracker } from "./probe-state.ts";
 import { runProbe, type ProbeContext } from "./run-probe.ts";
@@ -172,7 +173,10 @@ export class ProbeManager {
     const moment = { nowMs: this.clock.now(), containerStartedAtMs: running.startedAtMs, started: this.started(podUid, containerName) };
     if (shouldProbe(worker.kind, worker.tracker, worker.timing, moment)) {
       const podIP = this.pods.get(podUid)?.podIP;
-      const outcome = await runProbe(worker.probe, { container: entry.spec, containerId: running.containerId, podIP }, this.context);
+      // A handler bug must not become an unhandled rejection that ends the kubelet: it counts as no answer.
+      const outcome = await runProbe(worker.probe, { container: entry.spec, containerId: running.containerId, podIP }, this.context).catch(
+        (e: unknown): ProbeOutcome => ({ result: "unknown", message: (e as Error).message }),
+      );
       if (entry.generation !== generation) return;
       if (outcome.result === "failure") this.options.onUnhealthy?.(podUid, containerName, worker.kind, `${capitalized(worker.kind)} probe failed: ${outcome.message}`);
       const { tracker, report } = recordResult(worker.kind, worker.tracker, worker.timing, outcome.result);

@@ -33,6 +33,7 @@ const execRuntime: ProbeContext["runtime"] = {
   async execSync(_containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecResult> {
     const [verb, arg] = cmd;
     if (verb === "exit") return { stdout: Buffer.from(`out-${arg}\n`), stderr: Buffer.from(""), exitCode: Number(arg) };
+    if (verb === "chatty") return { stdout: Buffer.alloc(20_000, "o"), stderr: Buffer.from(""), exitCode: 1 };
     if (verb === "hang") throw new RuntimeError("DeadlineExceeded", `exec timed out after ${timeoutSeconds}s`);
     throw new RuntimeError("NotFound", "no such container");
   },
@@ -57,6 +58,7 @@ describe("runProbe", () => {
     ["no pod IP yet", () => ({ tcpSocket: { port: 80 } }), undefined, "unknown", /no IP/],
     ["exec exit 0", () => ({ exec: { command: ["exit", "0"] } }), undefined, "success", /^out-0\n$/],
     ["exec exit 1", () => ({ exec: { command: ["exit", "1"] } }), undefined, "failure", /^out-1\n$/],
+    ["exec output is cut at 10 KiB", () => ({ exec: { command: ["chatty"] } }), undefined, "failure", /^o{10240}$/],
     ["exec timeout", () => ({ exec: { command: ["hang"] }, timeoutSeconds: 2 }), undefined, "failure", /^command "hang" timed out$/],
     ["exec runtime error", () => ({ exec: { command: ["vanish"] } }), undefined, "unknown", /no such container/],
     ["grpc is not supported", () => ({ grpc: { port: 9000 } }), "127.0.0.1", "unknown", /grpc probes are not supported/],
