@@ -8,6 +8,10 @@ import { defaultDataDir } from "./data-dir.ts";
 import { RestClient } from "../client/rest-client.ts";
 import { Agent } from "../kubelet/agent.ts";
 import type { Runtime } from "../kubelet/runtime/runtime.ts";
+import { CriRuntime } from "../kubelet/runtime/cri/cri-runtime.ts";
+import { startContainerd } from "../kubelet/runtime/containerd/start-containerd.ts";
+import { setUpHostNetwork } from "../kubelet/network/host-network.ts";
+import { defaultNetworkSettings } from "../kubelet/network/network-plan.ts";
 import { SimulatedRuntime } from "../kubelet/runtime/simulated/simulated-runtime.ts";
 
 const spec = {
@@ -20,7 +24,7 @@ const spec = {
   "container-runtime-endpoint": { type: "string", help: "CRI socket (unix:///...); default: start our own containerd" },
   runtime: { type: "string", default: "cri", help: "cri (containerd) or simulated (no processes; for tests)" },
   "pod-manifest-path": { type: "string", help: "folder of static pod manifests (YAML or JSON)" },
-  "pod-cidr": { type: "string", help: "the node's pod CIDR (spec.podCIDR)" },
+  "pod-cidr": { type: "string", default: "10.42.0.0/24", help: "the node's slice of the pod network 10.42.0.0/16 (spec.podCIDR)" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -35,12 +39,18 @@ async function clientFor(flags: AgentFlags): Promise<RestClient> {
   return new RestClient({ server: flags.server, bearerToken: token, namespace: "default", ...(ca === undefined ? { insecureSkipTlsVerify: true } : { ca }) }, options);
 }
 
-function runtimeFor(flags: AgentFlags): Runtime {
+/** The runtime to drive; for cri without an endpoint, our own containerd (left running when the agent stops, like its containers) on the node's pod bridge. */
+async function runtimeFor(flags: AgentFlags, dataDir: string, signal: AbortSignal): Promise<Runtime> {
   switch (flags.runtime) {
     case "simulated":
-      return new SimulatedRuntime();
-    case "cri":
-      throw new UsageError("--runtime cri: the CRI runtime is not part of this build yet; use --runtime simulated");
+      return new SimulatedRuntime({ podSubnet: Number(flags["pod-cidr"]!.split(".")[2] ?? 0) });
+    case "cri": {
+      const endpoint = flags["container-runtime-endpoint"];
+      if (endpoint !== undefined) return new CriRuntime(endpoint);
+      const containerd = await startContainerd({ dataDir, signal, keepRunning: true });
+      await setUpHostNetwork({ ...defaultNetworkSettings, podCidr: flags["pod-cidr"]!, ipamDataDir: join(dataDir, "cni", "ipam") }, containerd.paths.cniConfDir);
+      return new CriRuntime(containerd.endpoint);
+    }
     default:
       throw new UsageError(`--runtime ${flags.runtime}: expected cri or simulated`);
   }
@@ -51,21 +61,24 @@ export async function runAgent(flags: AgentFlags, signal: AbortSignal, onReady?:
   const dataDir = join(flags["data-dir"]!, "agent");
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const client = await clientFor(flags);
-  const runtime = runtimeFor(flags);
   try {
-    const agent = new Agent({
-      client,
-      runtime,
-      nodeName: flags["node-name"]!,
-      dataDir,
-      ...(flags["pod-cidr"] !== undefined ? { podCIDR: flags["pod-cidr"] } : {}),
-      ...(flags["pod-manifest-path"] !== undefined ? { podManifestPath: flags["pod-manifest-path"] } : {}),
-    });
-    const stopped = agent.start(signal);
-    void agent.ready.then(() => onReady?.(), () => {});
-    await stopped;
+    const runtime = await runtimeFor(flags, dataDir, signal);
+    try {
+      const agent = new Agent({
+        client,
+        runtime,
+        nodeName: flags["node-name"]!,
+        dataDir,
+        podCIDR: flags["pod-cidr"]!,
+        ...(flags["pod-manifest-path"] !== undefined ? { podManifestPath: flags["pod-manifest-path"] } : {}),
+      });
+      const stopped = agent.start(signal);
+      void agent.ready.then(() => onReady?.(), () => {});
+      await stopped;
+    } finally {
+      await runtime.close();
+    }
   } finally {
-    await runtime.close();
     client.close();
   }
 }
