@@ -76,6 +76,8 @@ describe("ProbeManager", () => {
     assert.deepEqual(results, [{ container: "app", kind: "liveness", result: "failure", atMs: 2_000 }]);
     assert.deepEqual(unhealthy, ["Liveness probe failed: alive said no", "Liveness probe failed: alive said no", "Liveness probe failed: alive said no"]);
 
+    manager.updateContainer("pod-1", "app", undefined);
+    assert.equal(manager.liveness("pod-1", "app"), true, "a stopped container has nothing left to kill");
     runtime.exitCodes.set("alive", 0);
     manager.updateContainer("pod-1", "app", { containerId: "c2", startedAt: 10_000 });
     await clock.advanceAsync(2_000);

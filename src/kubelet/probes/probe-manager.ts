@@ -142,12 +142,12 @@ export class ProbeManager {
 
   /** False once a liveness failure was reported for the running container: it must be killed and restarted. */
   liveness(podUid: string, containerName: string): boolean {
-    return this.pods.get(podUid)?.containers.get(containerName)?.workers.get("liveness")?.tracker.reported !== "failure";
+    return !this.failedWhileRunning(podUid, containerName, "liveness");
   }
 
-  /** False once a startup failure was reported (kill and restart); true while starting. See started() for status. */
+  /** False once a startup failure was reported for the running container (kill and restart); true while starting. See started() for status. */
   startup(podUid: string, containerName: string): boolean {
-    return this.pods.get(podUid)?.containers.get(containerName)?.workers.get("startup")?.tracker.reported !== "failure";
+    return !this.failedWhileRunning(podUid, containerName, "startup");
   }
 
   /** Running, and its startup probe (if any) has succeeded: the container status' `started`. */
@@ -156,6 +156,11 @@ export class ProbeManager {
     if (!entry?.running) return false;
     const startup = entry.workers.get("startup");
     return startup === undefined || startup.tracker.reported === "success";
+  }
+
+  private failedWhileRunning(podUid: string, containerName: string, kind: "liveness" | "startup"): boolean {
+    const entry = this.pods.get(podUid)?.containers.get(containerName);
+    return entry?.running !== undefined && entry.workers.get(kind)?.tracker.reported === "failure";
   }
 
   private schedule(podUid: string, containerName: string, entry: ContainerEntry, worker: Worker): void {
