@@ -25,7 +25,7 @@ import { isPodReady } from "./pod-ranking.ts";
 import { canonicalJson, computePodTemplateHash } from "./hashing.ts";
 import { Runner, TerminalSyncError, type Reconciler, type Requeue, type RunnerOptions } from "./runner.ts";
 import { slowStart } from "./slow-start.ts";
-import { claimPods, safeSelector } from "./statefulset/claim-children.ts";
+import { claimChildren, safeSelector } from "./statefulset/claim-children.ts";
 import { ensureRevision, nextRevisionNumber, RevisionCollisionError, revisionHashLabel, revisionsToPrune, templatePatch } from "./statefulset/controller-history.ts";
 import type { WatchedCache } from "./watched-cache.ts";
 
@@ -162,7 +162,9 @@ export class DaemonSetController implements Reconciler {
       this.events.record(typed(ds, "apps/v1", "DaemonSet"), "Warning", "SelectingAll", "This daemon set is selecting all pods. A non-empty selector is required.");
       return;
     }
-    const revisions = this.revisions.list(namespace).filter((revision) => controllerRefOf(revision)?.uid === ds.metadata?.uid);
+    const owner = ownerOf(ds);
+    const claim = { client: this.client, ownerApi: inNamespace(resources.daemonSets, namespace), owner, selector, fieldManager, signal };
+    const revisions = await claimChildren<ControllerRevision>({ ...claim, childrenApi: inNamespace(resources.controllerRevisions, namespace), candidates: this.revisions.list(namespace) });
     const hash = computePodTemplateHash(ds.spec?.template ?? {}, ds.status?.collisionCount);
     let current: ControllerRevision;
     try {
@@ -172,17 +174,7 @@ export class DaemonSetController implements Reconciler {
       throw error;
     }
 
-    const owner = ownerOf(ds);
-    const pods = await claimPods({
-      client: this.client,
-      podsApi: inNamespace(resources.pods, namespace),
-      ownerApi: inNamespace(resources.daemonSets, namespace),
-      owner,
-      selector,
-      candidates: this.pods.list(namespace),
-      fieldManager,
-      signal,
-    });
+    const pods = await claimChildren<Pod>({ ...claim, childrenApi: inNamespace(resources.pods, namespace), candidates: this.pods.list(namespace) });
     const fits = new Map<string, NodeFit>(this.nodes.list().map((node) => [node.metadata?.name ?? "", nodeFit(node, ds.spec?.template?.spec)]));
     const byNode = podsByNode(pods);
 
@@ -256,6 +248,9 @@ export class DaemonSetController implements Reconciler {
     }
     if (deletePods.length === 0) return false;
     this.expectations.expectDeletions(key, deletePods.map(objectKey));
+    for (const pod of deletePods) {
+      if (pod.status?.phase === "Failed") this.events.record(regarding, "Warning", "FailedDaemonPod", `Found failed daemon pod ${objectKey(pod)} on node ${pod.spec?.nodeName ?? ""}, will try to kill it`);
+    }
     const outcomes = await Promise.allSettled(
       deletePods.map(async (pod) => {
         try {

@@ -21,10 +21,10 @@ import { informerCache } from "./informer-cache.ts";
 import type { ControllerContext } from "./manager.ts";
 import { isPodReady } from "./pod-ranking.ts";
 import { Runner, TerminalSyncError, type Reconciler, type Requeue, type RunnerOptions } from "./runner.ts";
-import { claimPods, safeSelector } from "./statefulset/claim-children.ts";
+import { claimChildren, safeSelector } from "./statefulset/claim-children.ts";
 import { retentionOwnerRefs } from "./statefulset/claim-retention.ts";
 import { ensureRevision, nextRevisionNumber, RevisionCollisionError, revisionDataHash, revisionHashLabel, revisionsToPrune, templatePatch } from "./statefulset/controller-history.ts";
-import { claimsFor, memberPod, ordinalOf, revisionOfPod } from "./statefulset/identity.ts";
+import { claimsFor, memberPod, ordinalOf, podIndexLabel, podNameLabel, revisionOfPod } from "./statefulset/identity.ts";
 import { planStatefulSet, type PlannedAction } from "./statefulset/plan.ts";
 import { msUntilNextAvailable, statefulSetStatus } from "./statefulset/status.ts";
 import type { WatchedCache } from "./watched-cache.ts";
@@ -118,7 +118,8 @@ export class StatefulSetController implements Reconciler {
     const selector = safeSelector(set.spec?.selector);
     if (selector === undefined || selector.isEmpty()) throw new TerminalSyncError(`StatefulSet ${key} has an invalid or empty selector`);
     const owner: Owner = { apiVersion: "apps/v1", kind: "StatefulSet", name: set.metadata?.name ?? "", uid: set.metadata?.uid ?? "", deleting: set.metadata?.deletionTimestamp != null };
-    const revisions = this.revisions.list(namespace).filter((revision) => controllerRefOf(revision)?.uid === owner.uid);
+    const claim = { client: this.client, ownerApi: inNamespace(resources.statefulSets, namespace), owner, selector, fieldManager, signal };
+    const revisions = await claimChildren<ControllerRevision>({ ...claim, childrenApi: inNamespace(resources.controllerRevisions, namespace), candidates: this.revisions.list(namespace) });
     let update: ControllerRevision;
     try {
       update = await ensureRevision(this.client, inNamespace(resources.controllerRevisions, namespace), revisions, (collisionCount) => revisionFor(set, owner, revisions, collisionCount), set.status?.collisionCount, owner.uid, signal);
@@ -129,16 +130,8 @@ export class StatefulSetController implements Reconciler {
     const current = revisions.find((revision) => revision.metadata?.name === set.status?.currentRevision) ?? update;
     const work: Work = { set, owner, current, update, signal };
 
-    const pods = await claimPods({
-      client: this.client,
-      podsApi: inNamespace(resources.pods, namespace),
-      ownerApi: inNamespace(resources.statefulSets, namespace),
-      owner,
-      selector,
-      candidates: this.pods.list(namespace).filter((pod) => ordinalOf(set, pod) !== undefined),
-      fieldManager,
-      signal,
-    });
+    const members = this.pods.list(namespace).filter((pod) => ordinalOf(set, pod) !== undefined);
+    const pods = await claimChildren<Pod>({ ...claim, childrenApi: inNamespace(resources.pods, namespace), candidates: members });
     const byOrdinal = new Map<number, Pod>();
     for (const pod of pods) byOrdinal.set(ordinalOf(set, pod) ?? -1, pod);
 
@@ -163,7 +156,7 @@ export class StatefulSetController implements Reconciler {
       if (failed !== undefined) throw failed.reason;
     }
 
-    await this.pruneHistory(work, pods);
+    await this.pruneHistory(work, revisions, pods);
     const now = this.clock.now();
     const status = statefulSetStatus({ set, pods, currentRevision: current.metadata?.name ?? "", updateRevision: update.metadata?.name ?? "", collisionCount: set.status?.collisionCount, nowMs: now });
     await this.writeStatus(set, status, signal);
@@ -171,36 +164,69 @@ export class StatefulSetController implements Reconciler {
     if (wait !== undefined) return { requeueAfterMs: wait + 100 };
   }
 
-  private async act(work: Work, action: PlannedAction): Promise<void> {
-    const { set, signal } = work;
-    const podsApi = inNamespace(resources.pods, set.metadata?.namespace ?? "");
-    const regarding = typed(set, "apps/v1", "StatefulSet");
-    const setName = set.metadata?.name ?? "";
-    if (action.kind === "delete") {
-      const podName = action.pod.metadata?.name ?? "";
-      try {
-        await this.client.delete(podsApi, podName, { signal });
-        this.events.record(regarding, "Normal", "SuccessfulDelete", `delete Pod ${podName} in StatefulSet ${setName} successful`);
-      } catch (error) {
-        if (hasReason(error, "NotFound")) return;
-        this.events.record(regarding, "Warning", "FailedDelete", `delete Pod ${podName} in StatefulSet ${setName} failed error: ${(error as Error).message}`);
-        throw error;
-      }
-      return;
+  private act(work: Work, action: PlannedAction): Promise<void> {
+    switch (action.kind) {
+      case "create":
+        return this.createMember(work, action.ordinal, action.revision);
+      case "delete":
+        return this.deleteMember(work, action.pod);
+      case "claims":
+        return this.createClaims(work, action.ordinal, action.pod.metadata?.name ?? "");
+      case "relabel":
+        return this.relabelMember(work, action.ordinal, action.pod);
     }
-    const revision = action.revision === "current" ? work.current : work.update;
-    const pod = memberPod(set, action.revision === "current" ? templateOf(set, work.current) : (set.spec?.template ?? {}), revision.metadata?.name ?? "", action.ordinal, work.owner);
+  }
+
+  private async createMember(work: Work, ordinal: number, at: "current" | "update"): Promise<void> {
+    const { set, signal } = work;
+    const revision = at === "current" ? work.current : work.update;
+    const pod = memberPod(set, at === "current" ? templateOf(set, work.current) : (set.spec?.template ?? {}), revision.metadata?.name ?? "", ordinal, work.owner);
     const podName = pod.metadata?.name ?? "";
-    await this.createClaims(work, action.ordinal, podName);
+    await this.createClaims(work, ordinal, podName);
     try {
-      await this.client.create<Pod>(podsApi, pod, { fieldManager, signal });
-      this.events.record(regarding, "Normal", "SuccessfulCreate", `create Pod ${podName} in StatefulSet ${setName} successful`);
+      await this.client.create<Pod>(inNamespace(resources.pods, set.metadata?.namespace ?? ""), pod, { fieldManager, signal });
+      this.recordPodEvent(set, "create", podName);
     } catch (error) {
       // The cache has not seen our own earlier create yet.
       if (hasReason(error, "AlreadyExists")) return;
-      this.events.record(regarding, "Warning", "FailedCreate", `create Pod ${podName} in StatefulSet ${setName} failed error: ${(error as Error).message}`);
+      this.recordPodEvent(set, "create", podName, error);
       throw error;
     }
+  }
+
+  private async deleteMember(work: Work, pod: Pod): Promise<void> {
+    const podName = pod.metadata?.name ?? "";
+    try {
+      await this.client.delete(inNamespace(resources.pods, work.set.metadata?.namespace ?? ""), podName, { signal: work.signal });
+      this.recordPodEvent(work.set, "delete", podName);
+    } catch (error) {
+      if (hasReason(error, "NotFound")) return;
+      this.recordPodEvent(work.set, "delete", podName, error);
+      throw error;
+    }
+  }
+
+  /** Only labels can change on a running pod; the pod-name label is what the set's Services select members by. */
+  private async relabelMember(work: Work, ordinal: number, pod: Pod): Promise<void> {
+    const podName = pod.metadata?.name ?? "";
+    const patch = { metadata: { labels: { [podNameLabel]: podName, [podIndexLabel]: String(ordinal) }, resourceVersion: pod.metadata?.resourceVersion } };
+    try {
+      await this.client.patch<Pod>(inNamespace(resources.pods, work.set.metadata?.namespace ?? ""), podName, "merge", patch, { fieldManager, signal: work.signal });
+      this.recordPodEvent(work.set, "update", podName);
+    } catch (error) {
+      if (hasReason(error, "NotFound", "Conflict")) return;
+      this.recordPodEvent(work.set, "update", podName, error);
+      throw error;
+    }
+  }
+
+  /** Upstream's wording: "<verb> Pod <pod> in StatefulSet <set> successful" or "... failed error: <error>". */
+  private recordPodEvent(set: StatefulSet, verb: "create" | "delete" | "update", podName: string, error?: unknown): void {
+    const regarding = typed(set, "apps/v1", "StatefulSet");
+    const reasonVerb = `${verb[0]?.toUpperCase() ?? ""}${verb.slice(1)}`;
+    const setName = set.metadata?.name ?? "";
+    if (error === undefined) this.events.record(regarding, "Normal", `Successful${reasonVerb}`, `${verb} Pod ${podName} in StatefulSet ${setName} successful`);
+    else this.events.record(regarding, "Warning", `Failed${reasonVerb}`, `${verb} Pod ${podName} in StatefulSet ${setName} failed error: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   private async createClaims(work: Work, ordinal: number, podName: string): Promise<void> {
@@ -247,10 +273,9 @@ export class StatefulSetController implements Reconciler {
   }
 
   /** Old revisions no member uses, beyond revisionHistoryLimit, oldest first. */
-  private async pruneHistory(work: Work, pods: readonly Pod[]): Promise<void> {
+  private async pruneHistory(work: Work, revisions: readonly ControllerRevision[], pods: readonly Pod[]): Promise<void> {
     const { set, signal } = work;
     const live = new Set([work.current.metadata?.name, work.update.metadata?.name, ...pods.map(revisionOfPod)]);
-    const revisions = this.revisions.list(set.metadata?.namespace ?? "").filter((revision) => controllerRefOf(revision)?.uid === work.owner.uid);
     const api = inNamespace(resources.controllerRevisions, set.metadata?.namespace ?? "");
     for (const revision of revisionsToPrune(revisions, (r) => live.has(r.metadata?.name), set.spec?.revisionHistoryLimit ?? defaultRevisionHistoryLimit)) {
       try {

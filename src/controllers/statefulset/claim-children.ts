@@ -1,8 +1,8 @@
-// Adoption and release of pods for the StatefulSet and DaemonSet controllers:
-// matching orphans are adopted (after a fresh read confirms the owner is
-// still there and not going away), owned pods that stopped matching are
-// released. Answers the pods the owner now controls.
-import type { Pod } from "kubernetes-types/core/v1";
+// Adoption and release of children (pods, ControllerRevisions) for the
+// StatefulSet and DaemonSet controllers: matching orphans are adopted (after a
+// fresh read confirms the owner is still there and not going away), owned
+// children that stopped matching are released. Answers the children the owner
+// now controls.
 import { LabelSelectorError, labelSelectorFromObject, type LabelSelector } from "../../api/label-selector.ts";
 import type { LabelSelector as LabelSelectorObject } from "kubernetes-types/meta/v1";
 import { hasReason } from "../../client/errors.ts";
@@ -27,37 +27,37 @@ export function safeSelector(selector: LabelSelectorObject | undefined): LabelSe
   }
 }
 
-export interface ClaimPodsOptions {
+export interface ClaimOptions<T extends KubeObject> {
   client: KubeClient;
-  podsApi: ResourceRef;
+  childrenApi: ResourceRef;
   /** Where the owner lives, for the fresh read before adopting. */
   ownerApi: ResourceRef;
   owner: Owner;
   selector: LabelSelector;
-  candidates: readonly Pod[];
+  candidates: readonly T[];
   fieldManager: string;
   signal: AbortSignal;
 }
 
-export async function claimPods(options: ClaimPodsOptions): Promise<Pod[]> {
-  const { client, podsApi, owner, fieldManager, signal } = options;
+export async function claimChildren<T extends KubeObject>(options: ClaimOptions<T>): Promise<T[]> {
+  const { client, childrenApi, owner, fieldManager, signal } = options;
   const claims = claim(owner, options.selector, options.candidates);
   const owned = claims.owned.filter((pod) => !claims.adopt.includes(pod));
   if (claims.adopt.length > 0) {
     const fresh = await client.get<KubeObject>(options.ownerApi, owner.name, { signal });
     if (fresh.metadata?.uid !== owner.uid) throw new OwnerChangedError(`${owner.kind} ${owner.name} was replaced (uid ${fresh.metadata?.uid}, wanted ${owner.uid}); not adopting`);
     if (fresh.metadata?.deletionTimestamp != null) throw new OwnerChangedError(`${owner.kind} ${owner.name} is being deleted; not adopting`);
-    for (const pod of claims.adopt) {
+    for (const child of claims.adopt) {
       try {
-        owned.push(await client.patch<Pod>(podsApi, pod.metadata?.name ?? "", "merge", adoptionPatch(owner, pod), { fieldManager, signal }));
+        owned.push(await client.patch<T>(childrenApi, child.metadata?.name ?? "", "merge", adoptionPatch(owner, child), { fieldManager, signal }));
       } catch (error) {
         if (!hasReason(error, "NotFound")) throw error;
       }
     }
   }
-  for (const pod of claims.release) {
+  for (const child of claims.release) {
     try {
-      await client.patch<Pod>(podsApi, pod.metadata?.name ?? "", "merge", releasePatch(owner, pod), { fieldManager, signal });
+      await client.patch<T>(childrenApi, child.metadata?.name ?? "", "merge", releasePatch(owner, child), { fieldManager, signal });
     } catch (error) {
       if (!hasReason(error, "NotFound", "Invalid")) throw error;
     }

@@ -4,15 +4,21 @@
 // or the current one below the partition); failed ones are deleted so the
 // next pass recreates them; condemned pods go from the highest ordinal; then,
 // under RollingUpdate, the highest member not at the update revision is
-// deleted, down to the partition. OrderedReady (monotonic) does one step at a
+// deleted, down to the partition. Pending members get missing claims back,
+// members that lost their pod-name label get it back. OrderedReady (monotonic) does one step at a
 // time and only once every earlier member is Running and Ready (and available);
 // Parallel does everything at once except rolling updates.
 import type { Pod } from "kubernetes-types/core/v1";
 import { isPodAvailable, isPodReady } from "../pod-ranking.ts";
+import { podNameLabel } from "./identity.ts";
 
 export type PlannedAction =
   | { kind: "create"; ordinal: number; revision: "current" | "update" }
-  | { kind: "delete"; ordinal: number; pod: Pod; because: "failed" | "condemned" | "update" };
+  | { kind: "delete"; ordinal: number; pod: Pod; because: "failed" | "condemned" | "update" }
+  /** A pending member gets any claim that went missing. */
+  | { kind: "claims"; ordinal: number; pod: Pod }
+  /** A member lost its identity label: put it back. */
+  | { kind: "relabel"; ordinal: number; pod: Pod };
 
 export interface PlanInput {
   replicas: number;
@@ -60,7 +66,9 @@ export function planStatefulSet(input: PlanInput): PlannedAction[] {
       if (monotonic) return actions;
       continue;
     }
+    if (pod.status?.phase === "Pending") actions.push({ kind: "claims", ordinal, pod });
     if (monotonic && (!isHealthy(pod) || !isPodAvailable(pod, input.minReadySeconds, input.nowMs))) return actions;
+    if (pod.metadata?.labels?.[podNameLabel] !== pod.metadata?.name) actions.push({ kind: "relabel", ordinal, pod });
   }
 
   const firstUnhealthy = firstUnhealthyOrdinal(input, condemned, replaced, end);
