@@ -1,9 +1,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Pod } from "kubernetes-types/core/v1";
-import type { NodeFit } from "./node-fit.ts";
+import { pinnedToNode, type NodeFit } from "./node-fit.ts";
 import { planNodes, podsByNode } from "./node-plan.ts";
 import { testPod } from "./test-pods.ts";
+
+/** A pod pinned to node by affinity and not yet bound. */
+function unbound(name: string, node: string): Pod {
+  const pod = testPod(name);
+  return { ...pod, spec: pinnedToNode({ containers: pod.spec?.containers ?? [] }, node) };
+}
 
 const fits: NodeFit = { shouldRun: true, shouldContinueRunning: true };
 const tainted: NodeFit = { shouldRun: false, shouldContinueRunning: true };
@@ -24,7 +30,8 @@ describe("planNodes", () => {
       create: [],
       delete: ["young"],
     },
-    { name: "pods aimed at a vanished node go", nodes: { n1: fits }, pods: [testPod("a", { node: "n1" }), testPod("ghost", { node: "gone" })], create: [], delete: ["ghost"] },
+    { name: "unbound pods aimed at a vanished node go", nodes: { n1: fits }, pods: [testPod("a", { node: "n1" }), unbound("ghost", "gone")], create: [], delete: ["ghost"] },
+    { name: "bound pods of a vanished node are left to the pod garbage collector", nodes: { n1: fits }, pods: [testPod("a", { node: "n1" }), testPod("bound", { node: "gone" })], create: [], delete: [] },
     {
       name: "surge keeps an old ready pod beside an unready new one",
       nodes: { n1: fits },

@@ -1,8 +1,8 @@
 // Which daemon pods to create and delete so every fitting node runs exactly
 // one (upstream's manage loop): create on fitting nodes without one; delete
 // failed and succeeded pods (the next round recreates them), extra pods on one
-// node (the oldest stays), every pod on nodes that stopped fitting, and pods
-// aimed at nodes that no longer exist. With surge, a node may keep an old
+// node (the oldest stays), every pod on nodes that stopped fitting, and
+// unbound pods aimed at nodes that no longer exist. With surge, a node may keep an old
 // ready pod beside its new unready one.
 import type { Pod } from "kubernetes-types/core/v1";
 import { isPodReady } from "../pod-ranking.ts";
@@ -62,8 +62,9 @@ export function planNodes(input: NodePlanInput): NodePlan {
     }
     planFittingNode(node, fit, pods, input, plan);
   }
+  // Bound pods of a vanished node are the pod garbage collector's; unbound ones would wait forever.
   for (const [node, pods] of input.podsByNode) {
-    if (!input.fits.has(node)) plan.deletePods.push(...pods.filter((pod) => pod.metadata?.deletionTimestamp == null));
+    if (!input.fits.has(node)) plan.deletePods.push(...pods.filter((pod) => pod.metadata?.deletionTimestamp == null && !pod.spec?.nodeName));
   }
   return plan;
 }
