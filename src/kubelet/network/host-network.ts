@@ -45,14 +45,14 @@ export async function writeCniConfig(plan: NetworkPlan, cniConfDir: string): Pro
   return path;
 }
 
-/** Idempotent: run it at every agent start. */
-export async function setUpHostNetwork(settings: NetworkSettings, cniConfDir: string): Promise<NetworkPlan> {
+/** Idempotent: run it at every agent start. Without cniConfDir only the host steps run (a containerd we do not manage has its own CNI config). */
+export async function setUpHostNetwork(settings: NetworkSettings, cniConfDir: string | undefined): Promise<NetworkPlan> {
   const plan = networkPlan(settings);
   for (const step of plan.setup) {
     if (step.check && (await succeeds(step.check))) continue;
     await mustRun(step.apply);
   }
-  await writeCniConfig(plan, cniConfDir);
+  if (cniConfDir !== undefined) await writeCniConfig(plan, cniConfDir);
   return plan;
 }
 

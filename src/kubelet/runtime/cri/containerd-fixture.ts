@@ -8,11 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startContainerd, type RunningContainerd } from "../containerd/start-containerd.ts";
-import { containerdPaths } from "../containerd/containerd-config.ts";
-import { setUpHostNetwork } from "../../network/host-network.ts";
-import { defaultNetworkSettings, type NetworkSettings } from "../../network/network-plan.ts";
-import { CriRuntime } from "./cri-runtime.ts";
+import type { NetworkSettings } from "../../network/network-plan.ts";
+import type { CriRuntime } from "./cri-runtime.ts";
+import { openCriRuntime } from "./open-cri-runtime.ts";
 
 /** Why real containers cannot run here, or undefined when they can. */
 export function containerdSkipReason(): string | undefined {
@@ -33,7 +31,7 @@ export function ensureTestImages(): void {
 
 export interface ContainerdFixture {
   runtime: CriRuntime;
-  containerd: RunningContainerd;
+  endpoint: string;
   dataDir: string;
   network: NetworkSettings;
   close(): Promise<void>;
@@ -49,19 +47,18 @@ export interface ContainerdFixtureOptions {
 export async function openContainerdFixture(options: ContainerdFixtureOptions = {}): Promise<ContainerdFixture> {
   ensureTestImages();
   const dataDir = mkdtempSync(join(tmpdir(), "skiff-cri-"));
-  const network: NetworkSettings = {
-    ...defaultNetworkSettings,
-    bridge: options.bridge ?? "skiff-ct0",
-    podCidr: options.podCidr ?? "10.42.254.0/24",
-    ipamDataDir: join(dataDir, "cni", "ipam"),
-  };
-  await setUpHostNetwork(network, containerdPaths(dataDir).cniConfDir);
   const abort = new AbortController();
-  const containerd = await startContainerd({ dataDir, signal: abort.signal, stopTimeoutMs: 5000 });
-  const runtime = new CriRuntime(containerd.endpoint, { callTimeoutMs: 30_000, pullTimeoutMs: 60_000 });
+  const opened = await openCriRuntime({
+    dataDir,
+    signal: abort.signal,
+    podCidr: options.podCidr ?? "10.42.254.0/24",
+    bridge: options.bridge ?? "skiff-ct0",
+    keepContainerd: false,
+  });
+  const { runtime, network } = opened;
   return {
     runtime,
-    containerd,
+    endpoint: opened.endpoint,
     dataDir,
     network,
     async close() {
@@ -71,7 +68,7 @@ export async function openContainerdFixture(options: ContainerdFixtureOptions = 
       }
       await runtime.close();
       abort.abort();
-      await containerd.stopped;
+      await opened.stopped;
       try {
         execFileSync("ip", ["link", "del", network.bridge], { stdio: "ignore" });
       } catch {
