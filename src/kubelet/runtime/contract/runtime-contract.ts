@@ -22,7 +22,8 @@ export type ContractCase =
   | "remove-sandbox"
   | "pod-network"
   | "streaming"
-  | "oom-killed";
+  | "oom-killed"
+  | "host-network";
 
 export interface RuntimeUnderTest {
   runtime: Runtime;
@@ -296,6 +297,19 @@ export function runRuntimeContract(name: string, open: () => Promise<RuntimeUnde
       const status = await waitForState(id, "exited");
       assert.equal(status.reason, "OOMKilled");
       assert.equal(status.exitCode, 137);
+      await removeSandbox(sandbox.id);
+    });
+
+    contractCase("host-network", async () => {
+      const sandbox = await newSandbox("hostnet", { linux: { namespaceOptions: { network: "node" } } });
+      const status = await runtime.podSandboxStatus(sandbox.id);
+      assert.equal(status?.state, "ready");
+      assert.equal(status?.ip, undefined, "a host-network pod has no pod IP (the kubelet reports the node's)");
+      const id = await runContainer(sandbox, "host", "while :; do sleep 1; done");
+      await waitForState(id, "running");
+      const loopback = await runtime.execSync(id, ["cat", "/proc/net/dev"], 5);
+      assert.equal(loopback.exitCode, 0);
+      assert.match(loopback.stdout.toString(), /\blo:/);
       await removeSandbox(sandbox.id);
     });
 

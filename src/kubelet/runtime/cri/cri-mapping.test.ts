@@ -49,6 +49,8 @@ test("sandbox config fields", () => {
   assert.deepEqual(cri.port_mappings, [{ protocol: "TCP", container_port: 80, host_port: 8080, host_ip: "" }]);
   assert.deepEqual(cri.dns_config, { servers: ["10.43.0.10"], searches: ["default.svc.cluster.local"], options: ["ndots:5"] });
   assert.equal(toCriSandboxConfig(sandbox).dns_config, null);
+  assert.equal(toCriSandboxConfig(sandbox).hostname, "web-1");
+  assert.equal(toCriSandboxConfig({ ...sandbox, linux: { namespaceOptions: { network: "node" } } }).hostname, "", "host network keeps the node's hostname");
 });
 
 test("container config: run-as ids only when given, mounts and resources", () => {

@@ -81,7 +81,8 @@ function namespaceOptionsOf(options: NonNullable<SandboxConfig["linux"]["namespa
 export function toCriSandboxConfig(config: SandboxConfig) {
   return {
     metadata: { ...config.metadata },
-    hostname: config.hostname,
+    // A host-network pod keeps the node's UTS namespace; runc refuses to set a hostname there.
+    hostname: config.linux.namespaceOptions?.network === "node" ? "" : config.hostname,
     log_directory: config.logDirectory,
     dns_config: config.dnsConfig ? { servers: config.dnsConfig.servers, searches: config.dnsConfig.searches, options: config.dnsConfig.options } : null,
     port_mappings: config.portMappings.map((mapping) => ({
