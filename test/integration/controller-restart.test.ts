@@ -28,7 +28,7 @@ const stop = new AbortController();
 const running: Promise<unknown>[] = [];
 
 before(async () => {
-  server = await startServer(["--disable-controller-manager"]);
+  server = await startServer(["--disable-controller-manager", "--disable-scheduler"]);
   client = await RestClient.fromKubeconfig(server.kubeconfig);
   running.push(runSimulatedNodeActor(client, stop.signal, { readyDelayMs: 300 }));
 });

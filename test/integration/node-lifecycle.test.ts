@@ -35,7 +35,7 @@ function sink(component: string): EventSink {
 }
 
 before(async () => {
-  server = await startServer(["--disable-controller-manager"]);
+  server = await startServer(["--disable-controller-manager", "--disable-scheduler"]);
   client = await RestClient.fromKubeconfig(server.kubeconfig);
   const informers = new SharedInformerFactory(client);
   const controller = new NodeLifecycleController({

@@ -17,7 +17,7 @@ const stop = new AbortController();
 let running: Promise<unknown>;
 
 before(async () => {
-  server = await startServer(["--disable-controller-manager"]);
+  server = await startServer(["--disable-controller-manager", "--disable-scheduler"]);
   client = await RestClient.fromKubeconfig(server.kubeconfig);
   running = runSimulatedNodeActor(client, stop.signal, { nodes: ["node-a", "node-b", "node-c"], nodeLabels: { "node-b": { disk: "ssd" } }, leaseRenewMs: 200 });
 });
