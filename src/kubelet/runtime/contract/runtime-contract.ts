@@ -231,6 +231,10 @@ export function runRuntimeContract(name: string, open: () => Promise<RuntimeUnde
       assert.equal(result.exitCode, 4);
       const ok = await runtime.execSync(id, ["true"], 10);
       assert.equal(ok.exitCode, 0);
+      // Probes rely on this: a command outliving its timeout fails as DeadlineExceeded, not as a result.
+      const started = Date.now();
+      await assert.rejects(runtime.execSync(id, ["sleep", "30"], 1), (error: unknown) => (error as { reason?: unknown }).reason === "DeadlineExceeded");
+      assert.ok(Date.now() - started < 10_000, "the timeout is honoured");
       await removeSandbox(sandbox.id);
     });
 
