@@ -27,7 +27,7 @@ let server: TestServer;
 let client: RestClient;
 let dataDir: string;
 let manifests: string;
-const runtime = new SimulatedRuntime();
+const runtime = new SimulatedRuntime({ unpullable: (image) => image.includes("/missing") });
 let stopAgent: AbortController;
 let agentStopped: Promise<void>;
 
@@ -206,6 +206,46 @@ describe("pods", () => {
     });
     const left = await runtime.listContainers({ labels: { [podUidLabel]: web.metadata?.uid ?? "" } });
     assert.deepEqual(left, []);
+  });
+});
+
+describe("probes and pulls", () => {
+  test("a failing readiness probe keeps a running pod unready", async () => {
+    const p = pod("unready");
+    p.spec!.containers[0]!.readinessProbe = { exec: { command: ["false"] }, periodSeconds: 1, failureThreshold: 1 };
+    await client.create(podsApi, p);
+    const running = await eventually("unready running", async () => {
+      const got = await getPod("unready");
+      return got.status?.phase === "Running" && got.status.containerStatuses?.[0]?.started ? got : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const later = await getPod("unready");
+    assert.equal(later.status?.conditions?.find((c) => c.type === "Ready")?.reason, "ContainersNotReady");
+    assert.equal(later.status?.containerStatuses?.[0]?.ready, false);
+    assert.ok(running.status?.podIP);
+  });
+
+  test("a failing liveness probe restarts the container, with an Unhealthy event", async () => {
+    const p = pod("unhealthy");
+    p.spec!.containers[0]!.livenessProbe = { exec: { command: ["false"] }, periodSeconds: 1, failureThreshold: 1 };
+    await client.create(podsApi, p);
+    await eventually("a restart", async () => (((await getPod("unhealthy")).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? true : undefined));
+    const events = await client.list<Event>(inNamespace(resources.events, "default"), { fieldSelector: "involvedObject.name=unhealthy" });
+    assert.ok(events.items.some((e) => e.reason === "Unhealthy" && e.type === "Warning"), events.items.map((e) => e.reason).join());
+  });
+
+  test("an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff", async () => {
+    const p = pod("no-image");
+    p.spec!.containers[0]!.image = "localhost:5000/missing:v1";
+    await client.create(podsApi, p);
+    const reasons = new Set<string>();
+    await eventually("ImagePullBackOff", async () => {
+      const reason = (await getPod("no-image")).status?.containerStatuses?.[0]?.state?.waiting?.reason;
+      if (reason) reasons.add(reason);
+      return reasons.has("ImagePullBackOff") ? true : undefined;
+    });
+    assert.ok(reasons.has("ErrImagePull") || reasons.has("ImagePullBackOff"));
+    assert.equal((await getPod("no-image")).status?.phase, "Pending");
   });
 });
 
