@@ -35,6 +35,7 @@ async function setUp() {
   const serverPods = async () => (await api.list<Pod>(podsApi)).items;
   return {
     api,
+    clock,
     events,
     nodes,
     daemonSets,
@@ -93,6 +94,31 @@ describe("DaemonSet controller sync", () => {
     await sync();
     const images = (await serverPods()).map((pod) => pod.spec?.containers[0]?.image).sort();
     assert.deepEqual(images, ["agent:1", "agent:2"]);
+  });
+
+  test("a failed pod is replaced, a second failure on that node only after a back-off", async () => {
+    const { sync, serverPods, api, catchUp, runAll, events, clock } = await setUp();
+    const failPodOn = async (node: string) => {
+      const pod = (await serverPods()).find((candidate) => candidate.spec?.nodeName === node || JSON.stringify(candidate.spec?.affinity).includes(`"${node}"`));
+      await api.update<Pod>(podsApi, { ...pod!, spec: { ...pod!.spec!, nodeName: node }, status: { phase: "Failed" } });
+    };
+    await sync();
+    await runAll();
+    await failPodOn("n1");
+    await catchUp();
+    await sync();
+    assert.equal((await serverPods()).length, 1, "the failed pod is deleted");
+    assert.ok(events.seen.some((e) => /^Warning FailedDaemonPod: Found failed daemon pod ns\/agent-\w+ on node n1, will try to kill it$/.test(e)), events.seen.join("\n"));
+    await catchUp();
+    await sync();
+    assert.equal((await serverPods()).length, 2, "and replaced");
+    await failPodOn("n1");
+    await catchUp();
+    await sync();
+    assert.equal((await serverPods()).length, 2, "the second failure waits out the back-off");
+    clock.advance(1_000);
+    await sync();
+    assert.equal((await serverPods()).length, 1, "then goes");
   });
 
   test("a node that stops fitting loses its pod", async () => {

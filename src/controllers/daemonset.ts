@@ -13,7 +13,8 @@ import type { KubeClient, KubeObject, ResourceRef } from "../client/kube-client.
 import { objectKey, splitObjectKey } from "../client/object-key.ts";
 import { inNamespace, resources } from "../client/resources.ts";
 import { controllerRefFor, controllerRefOf, type Owner } from "./controller-ref.ts";
-import { nodeFit, pinnedToNode, withDaemonTolerations, type NodeFit } from "./daemonset/node-fit.ts";
+import { FailedPodBackoff, failedPodBackoffKey } from "./daemonset/failed-pod-backoff.ts";
+import { nodeFit, pinnedToNode, targetNodeOf, withDaemonTolerations, type NodeFit } from "./daemonset/node-fit.ts";
 import { planNodes, podsByNode } from "./daemonset/node-plan.ts";
 import { daemonFenceposts, rollingUpdateStep } from "./daemonset/rolling-update.ts";
 import { daemonSetStatus, isPodUpdated, msUntilNextAvailable, templateGeneration, templateGenerationLabel } from "./daemonset/status.ts";
@@ -47,6 +48,7 @@ const defaultRevisionHistoryLimit = 10;
 export class DaemonSetController implements Reconciler {
   readonly name = "daemonset";
   readonly expectations: Expectations;
+  private readonly failedPodBackoff = new FailedPodBackoff();
   private readonly runner: Runner;
   private readonly client: KubeClient;
   private readonly daemonSets: WatchedCache<DaemonSet>;
@@ -71,6 +73,7 @@ export class DaemonSetController implements Reconciler {
       onUpdate: (_previous, ds) => this.runner.enqueue(objectKey(ds)),
       onDelete: (ds) => {
         this.expectations.delete(objectKey(ds));
+        this.failedPodBackoff.forget(`${objectKey(ds)}/`);
         this.runner.enqueue(objectKey(ds));
       },
     });
@@ -179,7 +182,14 @@ export class DaemonSetController implements Reconciler {
     const byNode = podsByNode(pods);
 
     if (this.expectations.satisfied(key) && ds.metadata?.deletionTimestamp == null) {
-      const plan = planNodes({ fits, podsByNode: byNode, hash, allowSurge: this.fenceposts(ds, fits).maxSurge > 0 });
+      const plan = planNodes({
+        fits,
+        podsByNode: byNode,
+        hash,
+        allowSurge: this.fenceposts(ds, fits).maxSurge > 0,
+        failedPodWaitMs: (node) => this.failedPodBackoff.remainingMs(failedPodBackoffKey(key, node), this.clock.now()),
+      });
+      if (plan.retryAfterMs !== undefined) this.runner.enqueueAfter(key, plan.retryAfterMs);
       const acted = await this.syncNodes(key, ds, plan.createOn, plan.deletePods, hash, signal);
       if (!acted && (ds.spec?.updateStrategy?.type ?? "RollingUpdate") === "RollingUpdate") {
         const step = rollingUpdateStep({
@@ -249,7 +259,10 @@ export class DaemonSetController implements Reconciler {
     if (deletePods.length === 0) return false;
     this.expectations.expectDeletions(key, deletePods.map(objectKey));
     for (const pod of deletePods) {
-      if (pod.status?.phase === "Failed") this.events.record(regarding, "Warning", "FailedDaemonPod", `Found failed daemon pod ${objectKey(pod)} on node ${pod.spec?.nodeName ?? ""}, will try to kill it`);
+      if (pod.status?.phase !== "Failed") continue;
+      const node = targetNodeOf(pod) ?? "";
+      this.failedPodBackoff.next(failedPodBackoffKey(key, node), this.clock.now());
+      this.events.record(regarding, "Warning", "FailedDaemonPod", `Found failed daemon pod ${objectKey(pod)} on node ${node}, will try to kill it`);
     }
     const outcomes = await Promise.allSettled(
       deletePods.map(async (pod) => {

@@ -16,7 +16,16 @@ const tainted: NodeFit = { shouldRun: false, shouldContinueRunning: true };
 const excluded: NodeFit = { shouldRun: false, shouldContinueRunning: false };
 
 describe("planNodes", () => {
-  const cases: Array<{ name: string; nodes: Record<string, NodeFit>; pods: Pod[]; allowSurge?: boolean; create: string[]; delete: string[] }> = [
+  const cases: Array<{ name: string; nodes: Record<string, NodeFit>; pods: Pod[]; allowSurge?: boolean; backoff?: Record<string, number>; create: string[]; delete: string[]; retryAfterMs?: number }> = [
+    {
+      name: "a failed pod in back-off stays until the back-off ends",
+      nodes: { n1: fits, n2: fits },
+      pods: [testPod("a", { node: "n1", phase: "Failed" }), testPod("b", { node: "n2", phase: "Failed" })],
+      backoff: { n1: 700 },
+      create: [],
+      delete: ["b"],
+      retryAfterMs: 700,
+    },
     { name: "every fitting node without a pod gets one", nodes: { n1: fits, n2: fits, n3: excluded }, pods: [], create: ["n1", "n2"], delete: [] },
     { name: "a node with its pod is left alone", nodes: { n1: fits }, pods: [testPod("a", { node: "n1" })], create: [], delete: [] },
     { name: "pods on a node that stopped fitting go", nodes: { n1: excluded }, pods: [testPod("a", { node: "n1" })], create: [], delete: ["a"] },
@@ -58,9 +67,10 @@ describe("planNodes", () => {
   ];
   for (const c of cases) {
     test(c.name, () => {
-      const plan = planNodes({ fits: new Map(Object.entries(c.nodes)), podsByNode: podsByNode(c.pods), hash: "new", allowSurge: c.allowSurge ?? false });
+      const plan = planNodes({ fits: new Map(Object.entries(c.nodes)), podsByNode: podsByNode(c.pods), hash: "new", allowSurge: c.allowSurge ?? false, failedPodWaitMs: (node) => c.backoff?.[node] ?? 0 });
       assert.deepEqual(plan.createOn, c.create);
       assert.deepEqual(plan.deletePods.map((pod) => pod.metadata?.name).sort(), [...c.delete].sort());
+      assert.equal(plan.retryAfterMs, c.retryAfterMs);
     });
   }
 });

@@ -1,6 +1,7 @@
 // Which daemon pods to create and delete so every fitting node runs exactly
 // one (upstream's manage loop): create on fitting nodes without one; delete
-// failed and succeeded pods (the next round recreates them), extra pods on one
+// succeeded pods and (within a per-node back-off) failed ones, so the next
+// round recreates them; delete extra pods on one
 // node (the oldest stays), every pod on nodes that stopped fitting, and
 // unbound pods aimed at nodes that no longer exist. With surge, a node may keep an old
 // ready pod beside its new unready one.
@@ -41,11 +42,15 @@ export interface NodePlanInput {
   hash: string;
   /** The rolling update may surge (maxSurge > 0). */
   allowSurge: boolean;
+  /** Milliseconds before a failed pod on node may be replaced (0: now). */
+  failedPodWaitMs: (node: string) => number;
 }
 
 export interface NodePlan {
   createOn: string[];
   deletePods: Pod[];
+  /** Set when a failed pod waits out its back-off: look again then. */
+  retryAfterMs?: number;
 }
 
 export function planNodes(input: NodePlanInput): NodePlan {
@@ -73,8 +78,15 @@ function planFittingNode(node: string, fit: NodeFit, pods: readonly Pod[], input
   const running: Pod[] = [];
   for (const pod of pods) {
     if (pod.metadata?.deletionTimestamp != null) continue;
-    if (pod.status?.phase === "Failed" || pod.status?.phase === "Succeeded") plan.deletePods.push(pod);
-    else running.push(pod);
+    if (pod.status?.phase === "Failed") {
+      const waitMs = input.failedPodWaitMs(node);
+      if (waitMs > 0) plan.retryAfterMs = Math.min(plan.retryAfterMs ?? waitMs, waitMs);
+      else plan.deletePods.push(pod);
+    } else if (pod.status?.phase === "Succeeded") {
+      plan.deletePods.push(pod);
+    } else {
+      running.push(pod);
+    }
   }
   running.sort(oldestFirst);
   if (!input.allowSurge) {
