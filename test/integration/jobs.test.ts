@@ -25,11 +25,12 @@ const jobsApi = inNamespace(resources.jobs, namespace);
 const cronJobsApi = inNamespace(resources.cronJobs, namespace);
 const podsApi = inNamespace(resources.pods, namespace);
 
-/** Polls until check answers a value (bounded); fails with the last observation. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+/** Polls until check answers a value (bounded); fails with the last observation. beforePoll runs before each look. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000, beforePoll?: () => Promise<void>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
+    await beforePoll?.();
     try {
       const value = await check();
       if (value !== undefined) return value;
@@ -146,8 +147,12 @@ describe("CronJobs on a fake clock against a real API server", () => {
   let client: RestClient;
   const stop = new AbortController();
   let running: Promise<unknown>;
-  const clock = new FakeClock(Date.now());
+  // 20 s into the current minute: the small nudges below never cross a minute by themselves.
+  const clock = new FakeClock(Math.floor(Date.now() / 60_000) * 60_000 + 20_000);
   const events = new RecordedEvents();
+  /** Lets retries the controllers' queues scheduled on the fake clock (a few ms ahead) happen. */
+  const nudge = () => clock.advanceAsync(10);
+  const soon = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs?: number) => eventually(what, check, timeoutMs, nudge);
 
   before(async () => {
     server = await startServer(["--disable-controller-manager"]);
@@ -184,7 +189,7 @@ describe("CronJobs on a fake clock against a real API server", () => {
     for (let minute = 0; minute < 3; minute++) {
       await clock.advanceAsync(60_000);
       try {
-        return await eventually(what, check, 3_000);
+        return await soon(what, check, 3_000);
       } catch {
         // Not yet: the schedule may need one more minute (the CronJob was created late in a minute).
       }
@@ -203,11 +208,13 @@ describe("CronJobs on a fake clock against a real API server", () => {
     assert.equal(job!.metadata?.annotations?.[scheduledTimestampAnnotation], new Date(scheduled).toISOString().replace(".000Z", "Z"));
     assert.equal(job!.metadata?.name, `tick-${scheduled / 60_000}`);
     assert.deepEqual(job!.metadata?.ownerReferences, [{ apiVersion: "batch/v1", kind: "CronJob", name: "tick", uid: cronJob.metadata?.uid, controller: true, blockOwnerDeletion: true }]);
-    const status = await eventually("tick's status", async () => {
+    const status = await soon("tick's status", async () => {
       const current = (await client.get<CronJob>(cronJobsApi, "tick")).status;
       return current?.lastScheduleTime && current.lastSuccessfulTime && (current.active ?? []).length === 0 ? current : undefined;
     });
     assert.equal(Date.parse(status.lastScheduleTime ?? ""), scheduled);
+    const table = await server.kubectl(["get", "cronjob", "tick", "--no-headers"]);
+    assert.match(table.stdout, /^tick\s+\* \* \* \* \*\s+<none>\s+False\s+0\s+\S+/);
     assert.ok(events.seen.includes(`tick SuccessfulCreate: Created job ${job!.metadata?.name}`));
     assert.ok(events.seen.some((e) => e.startsWith(`tick SawCompletedJob: Saw completed job: ${job!.metadata?.name}, condition: Complete`)));
 
@@ -229,20 +236,25 @@ describe("CronJobs on a fake clock against a real API server", () => {
       return jobs.length === 1 && replaced.length === 1 ? jobs : undefined;
     });
     const [replaceFirst] = await jobsOf("replace");
-    await eventually("both recorded as active", async () => {
+    await soon("both recorded as active", async () => {
       const forbid = (await client.get<CronJob>(cronJobsApi, "forbid")).status?.active ?? [];
       const replace = (await client.get<CronJob>(cronJobsApi, "replace")).status?.active ?? [];
       return forbid.length === 1 && replace.length === 1 ? true : undefined;
     });
+    const skip = "forbid JobAlreadyActive: Not starting job because prior execution is running and concurrency policy is Forbid";
+    const skipsBefore = events.seen.filter((e) => e === skip).length;
     await clock.advanceAsync(60_000);
-    await eventually("Forbid's skip", async () => (events.seen.includes("forbid JobAlreadyActive: Not starting job because prior execution is running and concurrency policy is Forbid") ? true : undefined));
+    await soon("Forbid's skip", async () => (events.seen.filter((e) => e === skip).length > skipsBefore ? true : undefined));
     assert.deepEqual((await jobsOf("forbid")).map((job) => job.metadata?.name), [first!.metadata?.name]);
-    const [replacement] = await eventually("Replace's new Job", async () => {
+    const [replacement] = await soon("Replace's new Job", async () => {
       const jobs = await jobsOf("replace");
       return jobs.length === 1 && jobs[0]!.metadata?.name !== replaceFirst!.metadata?.name ? jobs : undefined;
     });
     assert.ok(events.seen.includes(`replace SuccessfulDelete: Deleted job ${replaceFirst!.metadata?.name}`));
-    const active = (await client.get<CronJob>(cronJobsApi, "replace")).status?.active ?? [];
-    assert.deepEqual(active.map((ref) => ref.name), [replacement!.metadata?.name]);
+    // The new Job is recorded in status just after it is created.
+    await soon("Replace's new Job recorded as the only active one", async () => {
+      const active = (await client.get<CronJob>(cronJobsApi, "replace")).status?.active ?? [];
+      return active.length === 1 && active[0]!.name === replacement!.metadata?.name ? true : undefined;
+    });
   });
 });
