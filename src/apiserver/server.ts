@@ -13,6 +13,8 @@ import { defaultTolerationSecondsPlugin } from "./admission/default-toleration-s
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
 import { serviceAccountAuthenticator, unionAuthenticator, type Authenticator } from "./authn.ts";
 import type { ServiceAccountTokens } from "./service-account-token.ts";
+import { serviceAccountAdmission } from "./admission/service-account.ts";
+import type { ServiceAccount } from "kubernetes-types/core/v1";
 import { allowAll, type Authorizer } from "./authz.ts";
 import { handleReview, isReview } from "./reviews.ts";
 import { handleResource, type HttpExchange, type StreamWriter } from "./handler.ts";
@@ -48,6 +50,8 @@ export interface ApiServerOptions {
   authorizer?: Authorizer;
   /** Signs and verifies service-account tokens (serviceaccounts/<n>/token, bearer authentication); absent: neither is served. */
   serviceAccountTokens?: ServiceAccountTokens;
+  /** ServiceAccount admission for pods: "require" an existing account (upstream), or only "ifPresent" (no controllers create them); absent: off. */
+  serviceAccountAdmission?: "require" | "ifPresent";
   /** The address clients are told to use (discovery's serverAddressByClientCIDRs). */
   advertiseAddress?: string;
 }
@@ -86,6 +90,7 @@ export class ApiServer {
           },
         }),
         defaultTolerationSecondsPlugin(),
+        ...(options.serviceAccountAdmission === undefined ? [] : [serviceAccountAdmission({ mode: options.serviceAccountAdmission, lookup: (namespace, name) => this.serviceAccount(namespace, name) })]),
       ]),
     );
     this.openapi = new OpenApi(options.resources);
@@ -147,6 +152,15 @@ export class ApiServer {
 
   private readonly handlers: ReturnType<typeof subresourceHandlers>;
   private readonly authenticator: Authenticator;
+
+  private async serviceAccount(namespace: string, name: string): Promise<ServiceAccount | undefined> {
+    try {
+      return (await this.registry.rest("", "v1", "serviceaccounts")!.get(namespace, name, null)) as ServiceAccount;
+    } catch (e) {
+      if (e instanceof ApiError && e.reason === "NotFound") return undefined;
+      throw e;
+    }
+  }
 
   /** Current uids from the watch caches (authentication is synchronous); the caches start loading here. */
   private boundObjects() {

@@ -68,6 +68,8 @@ export async function serverCommand(argv: string[]): Promise<number> {
     authenticator: authenticator(await loadTokenFile(flags["token-auth-file"])),
     advertiseAddress: `${advertise}:${port}`,
     serviceAccountTokens: new ServiceAccountTokens(await loadOrCreateSigningKey(join(serverDir, "tls"))),
+    // Without the controller manager nothing creates the "default" accounts pods would wait for.
+    serviceAccountAdmission: flags["disable-controller-manager"] ? "ifPresent" : "require",
   });
   const stopped = server.start(controller.signal);
   let boundPort: number;

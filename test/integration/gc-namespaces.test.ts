@@ -212,3 +212,51 @@ describe("namespaces", () => {
     await gone("the namespace lingering", () => client.get(resources.namespaces, namespace));
   });
 });
+
+describe("service accounts", () => {
+  const namespace = "accounts";
+  before(async () => {
+    await kubectl(["create", "namespace", namespace]);
+  });
+
+  test("a pod created right after its namespace gets the default account and the kube-api-access volume", async () => {
+    await kubectl(["run", "shell", "-n", namespace, "--image=localhost:5000/busybox", "--restart=Never"]);
+    const pod = await client.get<Pod>(inNamespace(resources.pods, namespace), "shell");
+    assert.equal(pod.spec?.serviceAccountName, "default");
+    const volume = pod.spec?.volumes?.find((v) => v.name.startsWith("kube-api-access-"));
+    assert.match(volume?.name ?? "", /^kube-api-access-[a-z0-9]{5}$/);
+    assert.deepEqual(volume?.projected?.sources, [
+      { serviceAccountToken: { expirationSeconds: 3607, path: "token" } },
+      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+      { downwardAPI: { items: [{ path: "namespace", fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } }] } },
+    ]);
+    assert.deepEqual(pod.spec?.containers[0]?.volumeMounts, [{ name: volume!.name, readOnly: true, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" }]);
+  });
+
+  test("a pod naming a missing account is refused", async () => {
+    const result = await server.kubectl(["run", "lost", "-n", namespace, "--image=localhost:5000/busybox", "--restart=Never", "--overrides", JSON.stringify({ spec: { serviceAccountName: "nobody" } })]);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /error looking up service account accounts\/nobody: serviceaccount "nobody" not found/);
+  });
+
+  test("kubectl create token gives a JWT that authenticates as the account until the account is re-created", async () => {
+    await eventually("the default account", () => client.get<ServiceAccount>(inNamespace(resources.serviceAccounts, namespace), "default"));
+    const token = (await kubectl(["create", "token", "default", "-n", namespace])).trim();
+    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { sub: string; iss: string; exp: number; iat: number };
+    assert.equal(claims.sub, `system:serviceaccount:${namespace}:default`);
+    assert.equal(claims.iss, "https://kubernetes.default.svc.cluster.local");
+    assert.equal(claims.exp - claims.iat, 3600);
+    // Only the token: a kubeconfig's client certificate would authenticate first.
+    const asToken = (args: string[]) => server.kubectl(["--kubeconfig=/dev/null", `--server=${server.url}`, `--certificate-authority=${server.dataDir}/server/tls/ca.crt`, `--token=${token}`, ...args]);
+    const whoami = await asToken(["auth", "whoami", "-o", "json"]);
+    assert.equal(whoami.code, 0, whoami.stderr);
+    const review = JSON.parse(whoami.stdout) as { status: { userInfo: { username: string; groups: string[] } } };
+    assert.equal(review.status.userInfo.username, `system:serviceaccount:${namespace}:default`);
+    assert.deepEqual(review.status.userInfo.groups, ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"]);
+    await client.delete(inNamespace(resources.serviceAccounts, namespace), "default");
+    await eventually("the token refused", async () => ((await asToken(["auth", "whoami"])).code !== 0 ? true : undefined));
+    const refused = await asToken(["auth", "whoami"]);
+    assert.match(refused.stderr, /Unauthorized|provide credentials/);
+  });
+});
+
