@@ -35,6 +35,7 @@ import {
   longestWaitMs,
   maxPodChangesPerSync,
   recordedFinish,
+  replacesOnlyFailedPods,
   tallyPods,
   terminalConditionOf,
   trackFinishedPods,
@@ -341,10 +342,12 @@ export class JobController implements Reconciler {
     const want = wantedActive(job, tally.succeeded, active.length);
     const surplus = isIndexed(job) ? this.indexedSurplus(job, tally, want) : podsToDelete(active, active, Math.max(0, active.length - want), now);
     if (surplus.length > 0) return { created: 0, ...(await this.deletePods(key, job, surplus.slice(0, maxPodChangesPerSync), true, signal)) };
-    if (active.length >= want) return { created: 0, deleted: 0, deletedReady: 0 };
+    // Replacing only Failed pods: a pod still terminating holds its place until it has failed.
+    const held = replacesOnlyFailedPods(job) ? tally.terminating : 0;
+    if (active.length + held >= want) return { created: 0, deleted: 0, deletedReady: 0 };
     const wait = remainingBackoffMs(backoff, now, this.backoffBaseMs, this.backoffMaxMs);
     if (wait > 0) return { created: 0, deleted: 0, deletedReady: 0, requeueAfterMs: wait };
-    const count = Math.min(want - active.length, maxPodChangesPerSync);
+    const count = Math.min(want - active.length - held, maxPodChangesPerSync);
     const indexes = isIndexed(job)
       ? indexesToCreate(job.spec?.completions ?? 0, tally.succeededIndexes, new Set(active.map(completionIndexOf).filter((i): i is number => i !== undefined)), count)
       : undefined;

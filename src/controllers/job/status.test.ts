@@ -79,6 +79,12 @@ describe("counting finished pods exactly once", () => {
     assert.deepEqual(tracking.toStrip.map((p) => p.metadata?.uid), ["s-old", "s-new", "f-new", "gone"]);
   });
 
+  test("a deleted running pod counts as failed only under the default replacement policy", () => {
+    const deleted = [pod("gone", "Running", { deleting: true })];
+    assert.equal(tallyPods(job(), deleted, new Set()).failed, 1);
+    assert.equal(tallyPods(job({ podReplacementPolicy: "Failed" }), deleted, new Set()).failed, 0);
+  });
+
   test("a pod whose finalizer removal is awaited is not counted again", () => {
     const j = job({ completions: 2 }, { succeeded: 1 });
     const tally = tallyPods(j, [pod("s", "Succeeded")], new Set(["s"]));

@@ -68,11 +68,15 @@ export function isTerminating(pod: Pod): boolean {
   return pod.metadata?.deletionTimestamp != null && phase !== "Succeeded" && phase !== "Failed";
 }
 
+/** podReplacementPolicy Failed (implied by a podFailurePolicy): a deleted pod is replaced only once it has failed. */
+export function replacesOnlyFailedPods(job: Job): boolean {
+  return job.spec?.podReplacementPolicy === "Failed" || job.spec?.podFailurePolicy != null;
+}
+
 /** Failed, or (unless the Job replaces only Failed pods) deleted before it succeeded. */
 export function isPodFailed(pod: Pod, job: Job): boolean {
   if (pod.status?.phase === "Failed") return true;
-  const onlyFailed = job.spec?.podReplacementPolicy === "Failed" || job.spec?.podFailurePolicy != null;
-  return !onlyFailed && pod.metadata?.deletionTimestamp != null && pod.status?.phase !== "Succeeded";
+  return !replacesOnlyFailedPods(job) && pod.metadata?.deletionTimestamp != null && pod.status?.phase !== "Succeeded";
 }
 
 export interface Uncounted {
