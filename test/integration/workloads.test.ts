@@ -299,4 +299,36 @@ describe("StatefulSet", () => {
     assert.match(history.stdout, /^1\s/m);
     assert.match(history.stdout, /^2\s/m);
   });
+
+  test("retention policy Delete: claims go with a scaled-down member and with the set", async () => {
+    const claimNames = async () => (await client.list<PersistentVolumeClaim>(claimsApi, { labelSelector: "app=cache" })).items.map((claim) => claim.metadata?.name).sort();
+    await client.create<StatefulSet>(statefulSetsApi, {
+      ...statefulSet,
+      metadata: { name: "cache", namespace },
+      spec: {
+        ...statefulSet.spec!,
+        replicas: 2,
+        podManagementPolicy: "Parallel",
+        serviceName: "cache",
+        selector: { matchLabels: { app: "cache" } },
+        template: { ...statefulSet.spec!.template, metadata: { labels: { app: "cache" } } },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Delete" },
+      },
+    });
+    await eventually("two ready members", async () => {
+      const list = await livePods("app=cache");
+      return list.length === 2 && list.every(isReady) ? true : undefined;
+    });
+    assert.deepEqual(await claimNames(), ["data-cache-0", "data-cache-1"]);
+    await eventually("claims owned by the set", async () => {
+      const claims = (await client.list<PersistentVolumeClaim>(claimsApi, { labelSelector: "app=cache" })).items;
+      return claims.every((claim) => claim.metadata?.ownerReferences?.some((ref) => ref.kind === "StatefulSet" && ref.name === "cache")) ? true : undefined;
+    });
+    const scaled = await server.kubectl(["scale", "sts/cache", "--replicas=1"]);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    await eventually("data-cache-1 collected with cache-1", async () => (JSON.stringify(await claimNames()) === JSON.stringify(["data-cache-0"]) ? true : undefined));
+    const deleted = await server.kubectl(["delete", "sts/cache", "--wait=false"]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    await eventually("data-cache-0 collected with the set", async () => ((await claimNames()).length === 0 ? true : undefined));
+  });
 });
