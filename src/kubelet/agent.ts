@@ -110,6 +110,7 @@ export class Agent {
       hostIPs: [reporter.host.internalIP],
       logsRoot: join(this.options.dataDir, "logs", "pods"),
       hostDns,
+      ...(this.options.podCIDR ? { podCidr: this.options.podCIDR } : {}),
       clock: this.clock,
       volumes,
       probes,

@@ -6,7 +6,7 @@
 // for good; runtime objects of pods the API no longer has are removed.
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { ConfigMap, Container, Pod, Secret } from "kubernetes-types/core/v1";
+import type { ConfigMap, Container, LifecycleHandler, Pod, Secret } from "kubernetes-types/core/v1";
 import { realClock, type Clock } from "../client/clock.ts";
 import { hasReason } from "../client/errors.ts";
 import type { EventRecorder } from "../client/event-recorder.ts";
@@ -15,6 +15,8 @@ import { inNamespace, resources } from "../client/resources.ts";
 import { Runner, type Reconciler, type Requeue } from "../controllers/runner.ts";
 import { expandContainerCommand, resolveContainerEnv } from "./env/resolve-container-env.ts";
 import { containerResources } from "./container-resources.ts";
+import { runLifecycleHook, type HookSubject } from "./lifecycle-hook.ts";
+import { DEFAULT_POD_CIDR } from "./probes/probe-target.ts";
 import { pullDecision, pullPolicy } from "./image-pull-policy.ts";
 import { planPodSync, type ContainerStart, type PodRuntimeState } from "./pod-sync-plan.ts";
 import { podStatus, type WaitingReason } from "./pod-status.ts";
@@ -55,6 +57,8 @@ export interface PodWorkersOptions {
   /** Root of the pods' log directories (like /var/log/pods). */
   logsRoot: string;
   hostDns: DnsConfig;
+  /** The pod network hooks may reach (besides loopback and the node's addresses). */
+  podCidr?: string;
   volumes?: PodVolumes;
   probes?: PodProbes;
   clock?: Clock;
@@ -286,12 +290,13 @@ export class PodWorkers implements Reconciler {
       this.event(pod, "Warning", "Failed", `Error: ${messageOf(e)}`);
       return 10_000;
     }
-    const postStart = spec.lifecycle?.postStart?.exec?.command;
+    const postStart = spec.lifecycle?.postStart;
     if (postStart !== undefined) {
-      const result = await this.options.runtime.execSync(containerId, postStart, this.gracePeriodSeconds(pod)).catch((e: unknown) => ({ exitCode: -1, stdout: Buffer.alloc(0), stderr: Buffer.from(messageOf(e)) }));
-      if (result.exitCode !== 0) {
-        const output = Buffer.concat([result.stdout, result.stderr]).toString("utf8");
-        this.event(pod, "Warning", "FailedPostStartHook", `PostStartHook failed: command '${postStart.join(" ")}' exited with ${result.exitCode}: ${output}`);
+      const podIP = pod.spec?.hostNetwork ? this.options.hostIPs[0] : podIPs[0];
+      const failure = await this.runHook(postStart, { container: spec, containerId, podIP }, this.gracePeriodSeconds(pod));
+      if (failure !== undefined) {
+        // Upstream kills a container whose postStart hook failed; policy and back-off decide its restart.
+        this.event(pod, "Warning", "FailedPostStartHook", failure);
         await this.options.runtime.stopContainer(containerId, this.gracePeriodSeconds(pod));
       }
     }
@@ -354,6 +359,11 @@ export class PodWorkers implements Reconciler {
     }
   }
 
+  private runHook(handler: LifecycleHandler, subject: HookSubject, timeoutSeconds: number): Promise<string | undefined> {
+    const context = { clock: this.clock, runtime: this.options.runtime, policy: { podCidr: this.options.podCidr ?? DEFAULT_POD_CIDR, nodeIPs: this.options.hostIPs } };
+    return runLifecycleHook(handler, subject, context, timeoutSeconds).catch((e: unknown) => messageOf(e));
+  }
+
   private gracePeriodSeconds(pod: Pod): number {
     return pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
   }
@@ -378,14 +388,16 @@ export class PodWorkers implements Reconciler {
   /** Stops every container (preStop hooks first), then removes containers, sandboxes and volumes of the pod. */
   private async removeAll(uid: string, state: PodRuntimeState, pod: Pod | undefined, graceSeconds: number): Promise<void> {
     const running = state.containers.filter((c) => c.state === "running");
+    const podIP = pod?.spec?.hostNetwork ? this.options.hostIPs[0] : state.sandboxes.find((s) => s.ip !== undefined)?.ip;
     const specs = [...(pod?.spec?.initContainers ?? []), ...(pod?.spec?.containers ?? [])];
     await Promise.all(
       running.map(async (c) => {
         const began = this.clock.now();
-        const preStop = specs.find((s) => s.name === c.metadata.name)?.lifecycle?.preStop?.exec?.command;
-        if (preStop !== undefined && graceSeconds > 0) {
-          const result = await this.options.runtime.execSync(c.id, preStop, graceSeconds).catch((e: unknown) => ({ exitCode: -1, stdout: Buffer.alloc(0), stderr: Buffer.from(messageOf(e)) }));
-          if (result.exitCode !== 0 && pod !== undefined) this.event(pod, "Warning", "FailedPreStopHook", `PreStopHook failed: command '${preStop.join(" ")}' exited with ${result.exitCode}`);
+        const spec = specs.find((s) => s.name === c.metadata.name);
+        const preStop = spec?.lifecycle?.preStop;
+        if (spec !== undefined && preStop !== undefined && graceSeconds > 0) {
+          const failure = await this.runHook(preStop, { container: spec, containerId: c.id, podIP }, graceSeconds);
+          if (failure !== undefined && pod !== undefined) this.event(pod, "Warning", "FailedPreStopHook", failure);
         }
         if (pod !== undefined) this.event(pod, "Normal", "Killing", `Stopping container ${c.metadata.name}`);
         const left = Math.max(0, graceSeconds - Math.floor((this.clock.now() - began) / 1000));

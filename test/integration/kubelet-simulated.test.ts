@@ -234,6 +234,18 @@ describe("probes and pulls", () => {
     assert.ok(events.items.some((e) => e.reason === "Unhealthy" && e.type === "Warning"), events.items.map((e) => e.reason).join());
   });
 
+  test("a failing postStart hook kills the container (FailedPostStartHook) and it restarts", async () => {
+    const p = pod("bad-hook");
+    p.spec!.containers[0]!.lifecycle = { postStart: { exec: { command: ["false"] } } };
+    await client.create(podsApi, p);
+    await eventually("a restart", async () => (((await getPod("bad-hook")).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? true : undefined));
+    const events = await eventually("FailedPostStartHook", async () => {
+      const list = await client.list<Event>(inNamespace(resources.events, "default"), { fieldSelector: "involvedObject.name=bad-hook" });
+      return list.items.find((e) => e.reason === "FailedPostStartHook");
+    });
+    assert.match(events.message ?? "", /^Exec lifecycle hook \(\["false"\]\) for Container "main" failed/);
+  });
+
   test("an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff", async () => {
     const p = pod("no-image");
     p.spec!.containers[0]!.image = "localhost:5000/missing:v1";
