@@ -8,18 +8,22 @@
 //
 //   npm run bench:controllers
 //   npm run bench:controllers -- --binder scheduler   # the server's scheduler binds (default: the actor binds, no scheduler)
-//   npm run bench:controllers -- --profile DIR        # CPU profile of the server process (controllers included) into DIR
+//   npm run bench:controllers -- --profile-server DIR  # CPU profile of the server process (its manager included) into DIR
+//   node --cpu-prof --import tsx bench/controllers.ts --in-process-manager
+//       # the controller manager runs in this process (the server without one), so --cpu-prof profiles it
 //
 // Prints figures only and ends with one JSON line. Gives up after 10 minutes.
 import { mkdir } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { inNamespace, resources } from "../src/client/resources.ts";
 import { RestClient } from "../src/client/rest-client.ts";
 import { SharedInformerFactory } from "../src/client/shared-informer-factory.ts";
+import { startControllerManager } from "../src/controllers/manager.ts";
 import { startServer } from "../test/support/server.ts";
 import { runSimulatedNodeActor } from "../test/support/simulated-node-actor.ts";
 
@@ -29,7 +33,8 @@ const { values: flags } = parseArgs({
     replicas: { type: "string", default: "10" },
     nodes: { type: "string", default: "10" },
     binder: { type: "string", default: "actor" },
-    profile: { type: "string" },
+    "in-process-manager": { type: "boolean", default: false },
+    "profile-server": { type: "string" },
   },
 });
 
@@ -62,16 +67,21 @@ const isAvailable = (d: Deployment): boolean =>
   d.status?.availableReplicas === replicas && d.status.observedGeneration === d.metadata?.generation && (d.status.conditions ?? []).some((c) => c.type === "Available" && c.status === "True");
 
 async function main(): Promise<void> {
-  if (flags.profile !== undefined) {
-    const dir = resolve(flags.profile);
-    await mkdir(dir, { recursive: true });
-    // The server child inherits this; it writes its profile when it exits after SIGTERM.
-    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${dir}`.trim();
+  const inProcessManager = flags["in-process-manager"];
+  const profileDir = flags["profile-server"] === undefined ? undefined : resolve(flags["profile-server"]);
+  if (profileDir !== undefined) {
+    await mkdir(profileDir, { recursive: true });
+    // Only the server child sees these (startServer spawns it with this environment).
+    process.env.SKIFF_CPU_PROFILE_DIR = profileDir;
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${fileURLToPath(new URL("./support/cpu-profile-on-exit.mjs", import.meta.url))}`.trim();
   }
-  const server = await startServer(actorBinds ? ["--disable-scheduler"] : []);
+  const server = await startServer([...(actorBinds ? ["--disable-scheduler"] : []), ...(inProcessManager ? ["--disable-controller-manager"] : [])]);
   delete process.env.NODE_OPTIONS;
   const client = await RestClient.fromKubeconfig(server.kubeconfig);
   const stop = new AbortController();
+  // Its own client: the manager in `skiff server` has its own connection too.
+  const managerClient = inProcessManager ? await RestClient.fromKubeconfig(server.kubeconfig) : undefined;
+  const manager = managerClient === undefined ? Promise.resolve() : startControllerManager(managerClient, stop.signal, { leaderElection: false });
   const giveUp = setTimeout(() => stop.abort(new BenchError("gave up after 10 minutes")), giveUpAfterMs);
   const nodes = Array.from({ length: nodeCount }, (_, i) => `bench-node-${i}`);
   const actor = runSimulatedNodeActor(client, stop.signal, { nodes, bind: actorBinds, readyDelayMs: 0 });
@@ -144,8 +154,9 @@ async function main(): Promise<void> {
         replicas,
         nodes: nodeCount,
         binder: actorBinds ? "simulated-node-actor" : "scheduler",
+        manager: inProcessManager ? "in-process" : "skiff server",
       };
-      console.log(`\n${deployments} Deployments × ${replicas} replicas on ${nodeCount} simulated nodes (binder: ${figures.binder})`);
+      console.log(`\n${deployments} Deployments × ${replicas} replicas on ${nodeCount} simulated nodes (binder: ${figures.binder}, manager: ${figures.manager})`);
       console.log(`  all Deployments created       ${figures.deployments_created_seconds.toFixed(2)} s`);
       console.log(`  all ${total} pods created        ${figures.pods_created_seconds.toFixed(2)} s  (${figures.pods_created_per_second} pods/s)`);
       console.log(`  all pods Running              ${figures.pods_running_seconds.toFixed(2)} s`);
@@ -157,9 +168,11 @@ async function main(): Promise<void> {
   } finally {
     clearTimeout(giveUp);
     stop.abort();
-    await Promise.allSettled([actor, watching]);
+    await Promise.allSettled([actor, watching, manager]);
     client.close();
+    managerClient?.close();
     await server.stop();
+    if (profileDir !== undefined) console.log(`server CPU profile written to ${profileDir}`);
   }
 }
 

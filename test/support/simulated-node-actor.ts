@@ -215,7 +215,8 @@ export async function runSimulatedNodeActor(client: KubeClient, signal: AbortSig
         }
       },
     },
-    { workers: 4, report: () => {} },
+    // Like one kubelet per node working its pods in parallel; the API server is the limit, not this loop.
+    { workers: 16, report: () => {} },
   );
   const enqueue = (pod: Pod) => runner.enqueue(objectKey(pod));
   informer.addEventHandler({
