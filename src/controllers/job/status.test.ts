@@ -134,3 +134,31 @@ describe("completion indexes", () => {
     assert.deepEqual(indexesToCreate(3, new Set([0, 1]), new Set([2]), 2), []);
   });
 });
+
+describe("podFailurePolicy", () => {
+  const exited = (uid: string, exitCode: number, conditions: Array<{ type: string; status: string }> = []): Pod => ({
+    metadata: { name: uid, namespace: "ns", uid, finalizers: [jobTrackingFinalizer] },
+    spec: { containers: [] },
+    status: { phase: "Failed", conditions, containerStatuses: [{ name: "main", image: "", imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode } } }] },
+  });
+  const policy = job({
+    backoffLimit: 6,
+    podFailurePolicy: {
+      rules: [
+        { action: "FailJob", onExitCodes: { containerName: "main", operator: "In", values: [42] } },
+        { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+        { action: "Count", onExitCodes: { operator: "NotIn", values: [7] } },
+      ],
+    },
+  });
+  test("FailJob fails the Job with upstream's message", () => {
+    const check = checkFailure(policy, [exited("p", 42)], 1, 0, 0);
+    assert.deepEqual(check.finish, { type: "Failed", reason: "PodFailurePolicy", message: "Container main for pod ns/p failed with exit code 42 matching FailJob rule at index 0" });
+  });
+  test("Ignore does not count the failure; Count and unmatched failures count", () => {
+    const pods = [exited("disrupted", 1, [{ type: "DisruptionTarget", status: "True" }]), exited("counted", 3), exited("unmatched", 7)];
+    assert.equal(tallyPods(policy, pods, new Set()).failed, 2);
+    assert.deepEqual(trackFinishedPods(policy, pods, new Set(), undefined, new Set()).uncountedFailed, ["counted", "unmatched"]);
+    assert.equal(checkFailure(policy, pods, 2, 0, 0).finish, undefined);
+  });
+});

@@ -8,6 +8,7 @@ import type { Job, JobCondition, JobStatus } from "kubernetes-types/batch/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { isPodActive, isPodReady } from "../pod-ranking.ts";
 import { completionIndexOf, parseIndexes } from "./indexes.ts";
+import { podFailureVerdict } from "./pod-failure-policy.ts";
 
 export const jobTrackingFinalizer = "batch.kubernetes.io/job-tracking";
 /** The longest a Job waits before looking again (a deadline or TTL days away): Node timers cannot wait past 2^31-1 ms. */
@@ -131,7 +132,7 @@ export function tallyPods(job: Job, pods: readonly Pod[], expectedRemovals: Read
     newSucceeded,
     newFailed,
     succeeded: isIndexed(job) ? succeededIndexes.size : (job.status?.succeeded ?? 0) + newSucceeded.length + uncounted.succeeded.size,
-    failed: (job.status?.failed ?? 0) + newFailed.length + uncounted.failed.size,
+    failed: (job.status?.failed ?? 0) + newFailed.filter((pod) => podFailureVerdict(job, pod).counts).length + uncounted.failed.size,
     previousIndexes,
     succeededIndexes,
   };
@@ -155,8 +156,14 @@ export interface FailureCheck {
   deadlineInMs?: number;
 }
 
-/** Whether the Job has failed by its backoff limit or deadline (checked in that order, as upstream). */
+/** Whether the Job has failed by a FailJob rule of its podFailurePolicy, its backoff limit or its deadline (checked in that order, as upstream). */
 export function checkFailure(job: Job, pods: readonly Pod[], failed: number, startMs: number | undefined, nowMs: number): FailureCheck {
+  if (job.spec?.podFailurePolicy != null) {
+    for (const pod of pods) {
+      const message = isPodFailed(pod, job) ? podFailureVerdict(job, pod).failJobMessage : undefined;
+      if (message !== undefined) return { finish: { type: "Failed", reason: "PodFailurePolicy", message } };
+    }
+  }
   if (failed > (job.spec?.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, pods)) return { finish: backoffLimitExceeded };
   const deadlineSeconds = job.spec?.activeDeadlineSeconds;
   if (deadlineSeconds == null || startMs === undefined || isSuspended(job)) return {};
@@ -216,7 +223,7 @@ export function trackFinishedPods(job: Job, pods: readonly Pod[], expectedRemova
       }
     } else if (failed || (finishing !== undefined && finishing.type === "Failed")) {
       const countable = !isIndexed(job) || (index !== undefined && index < completions);
-      if (!uncounted.failed.has(uid) && countable) uncountedFailed.push(uid);
+      if (!uncounted.failed.has(uid) && countable && podFailureVerdict(job, pod).counts) uncountedFailed.push(uid);
     }
   }
   return { uncountedSucceeded, uncountedFailed, newIndexes, toStrip };
