@@ -15,6 +15,7 @@ import { inNamespace, resources } from "../client/resources.ts";
 import { Runner, type Reconciler, type Requeue } from "../controllers/runner.ts";
 import { expandContainerCommand, resolveContainerEnv } from "./env/resolve-container-env.ts";
 import { containerResources } from "./container-resources.ts";
+import { goDuration } from "./go-duration.ts";
 import { runLifecycleHook, type HookSubject } from "./lifecycle-hook.ts";
 import { DEFAULT_POD_CIDR } from "./probes/probe-target.ts";
 import { pullDecision, pullPolicy } from "./image-pull-policy.ts";
@@ -76,7 +77,6 @@ interface PodRecord {
   waiting: Map<string, WaitingReason>;
 }
 
-const secondsText = (ms: number) => `${(ms / 1000).toFixed(3).replace(/\.?0+$/, "")}s`;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class PodWorkers implements Reconciler {
@@ -179,7 +179,7 @@ export class PodWorkers implements Reconciler {
     record.waiting.clear();
     let requeueMs: number | undefined;
     for (const wait of plan.crashLoops) {
-      const message = `back-off ${secondsText(wait.delayMs).replace(/\.\d+s$/, "s")} restarting failed container=${wait.name} pod=${pod.metadata?.name}_${pod.metadata?.namespace}(${uid})`;
+      const message = `back-off ${goDuration(wait.delayMs)} restarting failed container=${wait.name} pod=${pod.metadata?.name}_${pod.metadata?.namespace}(${uid})`;
       record.waiting.set(wait.name, { reason: "CrashLoopBackOff", message });
       this.event(pod, "Warning", "BackOff", `Back-off restarting failed container ${wait.name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${uid})`);
       requeueMs = Math.min(requeueMs ?? Infinity, wait.remainingMs);
@@ -344,7 +344,7 @@ export class PodWorkers implements Reconciler {
       return record.pullBackoffs.get(spec.name)!.delayMs;
     }
     record.pullBackoffs.delete(spec.name);
-    const took = secondsText(this.clock.now() - began);
+    const took = goDuration(this.clock.now() - began);
     const size = (await this.options.runtime.imageStatus(image))?.size ?? 0;
     this.event(pod, "Normal", "Pulled", `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`);
     return true;
