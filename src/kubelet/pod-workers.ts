@@ -134,6 +134,12 @@ export class PodWorkers implements Reconciler {
       await this.terminate(record, state);
       return;
     }
+    // A pod the API reports Succeeded or Failed never runs again (also after an agent restart found nothing left).
+    const phase = (record.mirror ?? pod).status?.phase;
+    if (phase === "Succeeded" || phase === "Failed") {
+      await this.stopTerminal(state, pod);
+      return;
+    }
     return this.syncRunning(record, state);
   }
 
@@ -366,6 +372,11 @@ export class PodWorkers implements Reconciler {
 
   private gracePeriodSeconds(pod: Pod): number {
     return pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+  }
+
+  private async stopTerminal(state: PodRuntimeState, pod: Pod): Promise<void> {
+    for (const c of state.containers) if (c.state === "running") await this.options.runtime.stopContainer(c.id, this.gracePeriodSeconds(pod));
+    for (const s of state.sandboxes) if (s.state === "ready") await this.options.runtime.stopPodSandbox(s.id);
   }
 
   /** Graceful deletion: preStop hooks and SIGTERM within the remaining grace period, cleanup, then the final delete. */

@@ -159,6 +159,15 @@ describe("pods", () => {
     assert.equal(failed.status?.conditions?.find((c) => c.type === "Ready")?.reason, "PodCompleted");
   });
 
+  test("a Failed pod never runs again, even when the runtime lost its containers", async () => {
+    const failed = await getPod("fails");
+    const uid = failed.metadata?.uid ?? "";
+    for (const sandbox of await runtime.listPodSandboxes()) if (sandbox.metadata.uid === uid) await runtime.removePodSandbox(sandbox.id);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.deepEqual((await runtime.listPodSandboxes()).filter((s) => s.metadata.uid === uid), []);
+    assert.equal((await getPod("fails")).status?.phase, "Failed");
+  });
+
   test("an OnFailure pod whose container exits 0 goes Succeeded", async () => {
     await client.create(podsApi, pod("succeeds", { restartPolicy: "OnFailure", annotations: { [simulatedExitCodeAnnotation]: "0", [simulatedRunMsAnnotation]: "200" } }));
     const done = await eventually("succeeds Succeeded", async () => {
