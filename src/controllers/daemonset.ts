@@ -27,7 +27,7 @@ import { canonicalJson, computePodTemplateHash } from "./hashing.ts";
 import { Runner, TerminalSyncError, type Reconciler, type Requeue, type RunnerOptions } from "./runner.ts";
 import { slowStart } from "./slow-start.ts";
 import { claimChildren, safeSelector } from "./statefulset/claim-children.ts";
-import { ensureRevision, nextRevisionNumber, RevisionCollisionError, revisionHashLabel, revisionsToPrune, templatePatch } from "./statefulset/controller-history.ts";
+import { ensureRevision, nextRevisionNumber, oldRevisionsToPrune, RevisionCollisionError, revisionHashLabel, templatePatch } from "./statefulset/controller-history.ts";
 import type { WatchedCache } from "./watched-cache.ts";
 
 export interface DaemonSetControllerOptions {
@@ -301,12 +301,13 @@ export class DaemonSetController implements Reconciler {
     };
   }
 
-  /** Old revisions no pod uses, beyond revisionHistoryLimit, oldest first. */
+  /** Old revisions beyond revisionHistoryLimit that no pod uses, oldest first. */
   private async pruneHistory(ds: DaemonSet, revisions: readonly ControllerRevision[], current: ControllerRevision, pods: readonly Pod[], signal: AbortSignal): Promise<void> {
     const liveHashes = new Set(pods.map((pod) => pod.metadata?.labels?.[revisionHashLabel]));
-    const isLive = (revision: ControllerRevision) => revision.metadata?.name === current.metadata?.name || liveHashes.has(revision.metadata?.labels?.[revisionHashLabel]);
+    const isLive = (revision: ControllerRevision) => liveHashes.has(revision.metadata?.labels?.[revisionHashLabel]);
+    const old = revisions.filter((revision) => revision.metadata?.name !== current.metadata?.name);
     const api = inNamespace(resources.controllerRevisions, ds.metadata?.namespace ?? "");
-    for (const revision of revisionsToPrune(revisions, isLive, ds.spec?.revisionHistoryLimit ?? defaultRevisionHistoryLimit)) {
+    for (const revision of oldRevisionsToPrune(old, isLive, ds.spec?.revisionHistoryLimit ?? defaultRevisionHistoryLimit)) {
       try {
         await this.client.delete(api, revision.metadata?.name ?? "", { signal });
       } catch (error) {

@@ -19,7 +19,31 @@ describe("daemonFenceposts", () => {
 describe("rollingUpdateStep", () => {
   const old = (name: string, node: string, ready = true) => testPod(name, { node, hash: "old", ready });
   const fresh = (name: string, node: string, ready = true) => testPod(name, { node, hash: "new", ready });
-  const cases: Array<{ name: string; pods: Pod[]; empty?: string[]; fenceposts: Fenceposts; delete: string[]; create: string[] }> = [
+  const cases: Array<{ name: string; pods: Pod[]; empty?: string[]; leaving?: string[]; fenceposts: Fenceposts; delete: string[]; create: string[] }> = [
+    {
+      name: "surge keeps an available old pod on a node that stopped fitting while it is needed",
+      pods: [old("a", "n1"), fresh("b", "n2", false)],
+      leaving: ["n1"],
+      fenceposts: { maxSurge: 1, maxUnavailable: 0 },
+      delete: [],
+      create: [],
+    },
+    {
+      name: "surge drops it once the fitting nodes have available pods",
+      pods: [old("a", "n1"), fresh("b", "n2")],
+      leaving: ["n1"],
+      fenceposts: { maxSurge: 1, maxUnavailable: 0 },
+      delete: ["a"],
+      create: [],
+    },
+    {
+      name: "surge drops an unavailable old pod on a node that stopped fitting at once",
+      pods: [old("a", "n1", false), fresh("b", "n2", false)],
+      leaving: ["n1"],
+      fenceposts: { maxSurge: 1, maxUnavailable: 0 },
+      delete: ["a"],
+      create: [],
+    },
     { name: "one old pod at a time", pods: [old("a", "n1"), old("b", "n2"), old("c", "n3")], fenceposts: { maxSurge: 0, maxUnavailable: 1 }, delete: ["a"], create: [] },
     { name: "two at a time with maxUnavailable 2", pods: [old("a", "n1"), old("b", "n2"), old("c", "n3")], fenceposts: { maxSurge: 0, maxUnavailable: 2 }, delete: ["a", "b"], create: [] },
     { name: "an unready new pod uses up the budget", pods: [fresh("a", "n1", false), old("b", "n2"), old("c", "n3")], fenceposts: { maxSurge: 0, maxUnavailable: 1 }, delete: [], create: [] },
@@ -37,7 +61,7 @@ describe("rollingUpdateStep", () => {
       for (const node of c.empty ?? []) byNode.set(node, []);
       const step = rollingUpdateStep({
         podsByNode: byNode,
-        shouldRun: () => true,
+        shouldRun: (node) => !(c.leaving ?? []).includes(node),
         isUpdated: (pod) => pod.metadata?.labels?.["controller-revision-hash"] === "new",
         fenceposts: c.fenceposts,
         minReadySeconds: 0,

@@ -87,29 +87,45 @@ function withoutSurge(input: RollingUpdateInput): RollingUpdateStep {
   return { deletePods: [...replaceNow, ...candidates.slice(0, room)], createOn: [] };
 }
 
+/**
+ * Surging promises full availability, so an available old pod on a node that
+ * no longer fits goes only while more pods are available than nodes want one.
+ */
 function withSurge(input: RollingUpdateInput): RollingUpdateStep {
   const available = (pod: Pod) => isPodAvailable(pod, input.minReadySeconds, input.nowMs);
   const deletePods: Pod[] = [];
+  const leavingNodes: Pod[] = [];
   const createNow: string[] = [];
   const candidates: string[] = [];
   let surging = 0;
+  let availableCount = 0;
+  let desired = 0;
   for (const [node, pods] of sortedNodes(input)) {
+    if (input.shouldRun(node)) desired++;
     const state = nodeState(pods, input.isUpdated);
     if (state.kind === "excess") {
       surging++;
       continue;
     }
     const { newPod, oldPod } = state;
+    const counted = oldPod ?? newPod;
+    if (counted !== undefined && available(counted)) availableCount++;
     if (oldPod === undefined) continue;
     if (newPod === undefined) {
-      if (!input.shouldRun(node)) deletePods.push(oldPod);
-      else if (!available(oldPod)) createNow.push(node);
-      else if (surging < input.fenceposts.maxSurge) candidates.push(node);
+      if (!available(oldPod)) {
+        if (input.shouldRun(node)) createNow.push(node);
+        else deletePods.push(oldPod);
+      } else if (!input.shouldRun(node)) {
+        leavingNodes.push(oldPod);
+      } else if (surging < input.fenceposts.maxSurge) {
+        candidates.push(node);
+      }
       continue;
     }
     if (available(newPod)) deletePods.push(oldPod);
     else surging++;
   }
+  deletePods.push(...leavingNodes.slice(0, Math.max(availableCount - desired, 0)));
   const room = Math.min(Math.max(input.fenceposts.maxSurge - surging, 0), candidates.length);
   return { deletePods, createOn: [...createNow, ...candidates.slice(0, room)] };
 }

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ControllerRevision } from "kubernetes-types/apps/v1";
-import { chooseUpdateRevision, nextRevisionNumber, revisionDataHash, revisionsToPrune, templatePatch } from "./controller-history.ts";
+import { chooseUpdateRevision, nextRevisionNumber, oldRevisionsToPrune, revisionDataHash, revisionsToPrune, templatePatch } from "./controller-history.ts";
 
 function revision(name: string, number: number, image: string): ControllerRevision {
   return { metadata: { name }, revision: number, data: templatePatch({ spec: { containers: [{ name: "main", image }] } }) };
@@ -37,6 +37,19 @@ describe("revisionsToPrune", () => {
   ];
   for (const c of cases) {
     test(c.name, () => assert.deepEqual(revisionsToPrune(history, (r) => c.live.includes(r.metadata?.name ?? ""), c.limit).map((r) => r.metadata?.name), c.pruned));
+  }
+});
+
+describe("oldRevisionsToPrune", () => {
+  const old = [1, 2, 3, 4, 5].map((n) => revision(`r${n}`, n, String(n)));
+  const cases: Array<{ name: string; live: string[]; limit: number; pruned: string[] }> = [
+    { name: "within the limit nothing goes", live: [], limit: 5, pruned: [] },
+    { name: "oldest go first", live: [], limit: 3, pruned: ["r1", "r2"] },
+    { name: "used revisions count towards the limit but stay", live: ["r1"], limit: 2, pruned: ["r2", "r3", "r4"] },
+    { name: "when only used ones remain, they all stay", live: ["r1", "r2", "r3", "r4"], limit: 2, pruned: ["r5"] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.deepEqual(oldRevisionsToPrune(old, (r) => c.live.includes(r.metadata?.name ?? ""), c.limit).map((r) => r.metadata?.name), c.pruned));
   }
 });
 

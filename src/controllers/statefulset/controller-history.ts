@@ -54,10 +54,20 @@ export function chooseUpdateRevision(revisions: readonly ControllerRevision[], c
   return { kind: "renumber", revision: newestEqual, to: nextRevisionNumber(sorted) };
 }
 
-/** Revisions beyond limit that nothing uses any more, oldest first. */
+/** StatefulSet history: keeps limit revisions that nothing uses; deletes older unused ones, oldest first. */
 export function revisionsToPrune(revisions: readonly ControllerRevision[], isLive: (revision: ControllerRevision) => boolean, limit: number): ControllerRevision[] {
   const dead = revisions.filter((revision) => !isLive(revision)).sort(byRevision);
   return dead.slice(0, Math.max(dead.length - Math.max(limit, 0), 0));
+}
+
+/**
+ * DaemonSet history: keeps limit old revisions in all (used ones count too);
+ * deletes unused ones, oldest first, until that holds or only used ones remain.
+ */
+export function oldRevisionsToPrune(old: readonly ControllerRevision[], isLive: (revision: ControllerRevision) => boolean, limit: number): ControllerRevision[] {
+  const excess = old.length - Math.max(limit, 0);
+  if (excess <= 0) return [];
+  return [...old].sort(byRevision).filter((revision) => !isLive(revision)).slice(0, excess);
 }
 
 /** Thrown when a revision name is taken by another template: the caller records the new collision count and retries. */
