@@ -62,9 +62,10 @@ export class NamespaceController implements Reconciler {
     if (!(cached.spec?.finalizers ?? []).includes(namespaceFinalizer)) return;
     const outcome = await this.deleteContent(name, signal);
     const conditions = deletionConditions(cached.status?.conditions ?? [], outcome, rfc3339Seconds(this.clock.now()));
+    let latest = cached;
     if (conditions !== undefined) {
       try {
-        await this.client.updateStatus<Namespace>(resources.namespaces, { ...cached, status: { ...cached.status, conditions } }, { signal });
+        latest = await this.client.updateStatus<Namespace>(resources.namespaces, { ...cached, status: { ...cached.status, conditions } }, { signal });
       } catch (e) {
         // A stale copy: the update it causes brings this namespace back with fresh data.
         if (!hasReason(e, "Conflict", "NotFound")) throw e;
@@ -72,9 +73,9 @@ export class NamespaceController implements Reconciler {
     }
     const left = [...outcome.remaining.values()].reduce((a, b) => a + b, 0);
     if (left > 0 || outcome.deleteErrors.length > 0) return { requeueAfterMs: this.recheckMs };
-    const finalizers = (cached.spec?.finalizers ?? []).filter((f) => f !== namespaceFinalizer);
+    const finalizers = (latest.spec?.finalizers ?? []).filter((f) => f !== namespaceFinalizer);
     try {
-      await this.client.update<Namespace>(resources.namespaces, { ...cached, spec: { ...cached.spec, finalizers } }, { subresource: "finalize", signal });
+      await this.client.update<Namespace>(resources.namespaces, { ...latest, spec: { ...latest.spec, finalizers } }, { subresource: "finalize", signal });
     } catch (e) {
       if (!hasReason(e, "NotFound")) throw e;
     }
