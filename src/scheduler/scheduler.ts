@@ -8,6 +8,7 @@ import type { Namespace, Node, ObjectReference, Pod } from "kubernetes-types/cor
 import type { ReplicaSet, StatefulSet } from "kubernetes-types/apps/v1";
 import type { ReplicationController, Service } from "kubernetes-types/core/v1";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1";
+import { performance } from "node:perf_hooks";
 import { hasReason } from "../client/errors.ts";
 import type { EventType } from "../client/event-recorder.ts";
 import type { KubeClient } from "../client/kube-client.ts";
@@ -77,7 +78,7 @@ export class Scheduler {
   readonly #now: () => number;
   readonly #bindings = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
-  #scheduled = 0;
+  readonly #stats = { bound: 0, attempts: 0, cycleMs: 0 };
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -105,9 +106,9 @@ export class Scheduler {
     });
   }
 
-  /** Pods bound so far by this scheduler. */
-  get scheduledCount(): number {
-    return this.#scheduled;
+  /** Pods bound, scheduling attempts, and the time spent in scheduling cycles (not binding), so far. */
+  get stats(): Readonly<{ bound: number; attempts: number; cycleMs: number }> {
+    return { ...this.#stats };
   }
 
   /** Runs until signal aborts; onReady is called once the caches are filled and cycles begin. */
@@ -149,7 +150,10 @@ export class Scheduler {
         this.#wake = undefined;
         continue;
       }
+      const cycleStart = performance.now();
       this.#scheduleOne(queued);
+      this.#stats.attempts++;
+      this.#stats.cycleMs += performance.now() - cycleStart;
       // Informer events and binding answers are handled between cycles.
       await yieldToEventLoop();
     }
@@ -213,7 +217,7 @@ export class Scheduler {
       if (preBound.code !== "Success") throw statusFailure(preBound, podInfo);
       const bound = await framework.runBind(state, podInfo, nodeName);
       if (bound.code !== "Success") throw statusFailure(bound, podInfo);
-      this.#scheduled++;
+      this.#stats.bound++;
       this.#options.events.record(podReference(podInfo), "Normal", "Scheduled", `Successfully assigned ${podInfo.key} to ${nodeName}`);
     } catch (error) {
       this.#undoAssume(attempt, state, nodeName);

@@ -7,7 +7,7 @@ import { normalizedImageName } from "../framework/node-info.ts";
 import { MAX_NODE_SCORE, type PreScorePlugin, type ScorePlugin } from "../framework/plugin.ts";
 import type { PodInfo } from "../framework/pod-info.ts";
 import type { Snapshot } from "../framework/snapshot.ts";
-import { SUCCESS, type Status } from "../framework/status.ts";
+import { SKIP, SUCCESS, type Status } from "../framework/status.ts";
 
 export const IMAGE_LOCALITY = "ImageLocality";
 const STATE_KEY = "PreScore" + IMAGE_LOCALITY;
@@ -49,6 +49,8 @@ export class ImageLocalityPlugin implements PreScorePlugin, ScorePlugin {
       const known = snapshot.images.get(image);
       if (known !== undefined) scaledSizes.set(image, Math.trunc(known.sizeBytes * (known.nodeCount / total)));
     }
+    // No node holds any of the images: every node would score 0, so scoring them is skipped.
+    if (scaledSizes.size === 0) return SKIP;
     state.write(STATE_KEY, new ImageScores(scaledSizes, images));
     return SUCCESS;
   }

@@ -22,6 +22,16 @@ export function balancedScore(fractions: readonly number[]): number {
   return Math.trunc((1 - deviation) * MAX_NODE_SCORE);
 }
 
+/** The default cpu and memory pair without allocating: half their difference is the standard deviation. */
+function defaultResourcesScore(pod: PodInfo, nodeInfo: NodeInfo): number {
+  const cpuCapacity = nodeInfo.allocatable.milliCpu;
+  const memoryCapacity = nodeInfo.allocatable.memory;
+  const cpu = cpuCapacity === 0 ? -1 : Math.min(1, (nodeInfo.requested.milliCpu + pod.requests.milliCpu) / cpuCapacity);
+  const memory = memoryCapacity === 0 ? -1 : Math.min(1, (nodeInfo.requested.memory + pod.requests.memory) / memoryCapacity);
+  if (cpu < 0 || memory < 0) return MAX_NODE_SCORE;
+  return Math.trunc((1 - Math.abs((cpu - memory) / 2)) * MAX_NODE_SCORE);
+}
+
 export class NodeResourcesBalancedAllocationPlugin implements ScorePlugin, EventsToRegister {
   readonly name = NODE_RESOURCES_BALANCED_ALLOCATION;
   readonly #resources: readonly ResourceWeight[];
@@ -31,6 +41,7 @@ export class NodeResourcesBalancedAllocationPlugin implements ScorePlugin, Event
   }
 
   score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
+    if (this.#resources === DEFAULT_SCORED_RESOURCES) return defaultResourcesScore(pod, nodeInfo);
     const fractions: number[] = [];
     for (const { name } of this.#resources) {
       const capacity = resourceAmount(nodeInfo.allocatable, name);

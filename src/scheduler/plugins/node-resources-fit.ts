@@ -67,23 +67,37 @@ const insufficientMemory = status("Unschedulable", "Insufficient memory");
 /** The reasons a node cannot hold the pod, and whether even an empty node could not. */
 export function insufficientResources(pod: PodInfo, nodeInfo: NodeInfo): { reasons: string[]; unresolvable: boolean } {
   const reasons: string[] = [];
-  let unresolvable = false;
   if (nodeInfo.pods.length + 1 > nodeInfo.allowedPodNumber) reasons.push(TOO_MANY_PODS);
   const { requests } = pod;
   const { allocatable, requested } = nodeInfo;
-  const check = (name: string, wanted: number, capacity: number, used: number) => {
-    if (wanted > 0 && wanted > capacity - used) {
-      reasons.push(`Insufficient ${name}`);
-      if (wanted > capacity) unresolvable = true;
-    }
-  };
-  check(CPU, requests.milliCpu, allocatable.milliCpu, requested.milliCpu);
-  check(MEMORY, requests.memory, allocatable.memory, requested.memory);
-  check(EPHEMERAL_STORAGE, requests.ephemeralStorage, allocatable.ephemeralStorage, requested.ephemeralStorage);
+  let unresolvable = noteShortage(reasons, CPU, requests.milliCpu, allocatable.milliCpu, requested.milliCpu);
+  unresolvable = noteShortage(reasons, MEMORY, requests.memory, allocatable.memory, requested.memory) || unresolvable;
+  unresolvable = noteShortage(reasons, EPHEMERAL_STORAGE, requests.ephemeralStorage, allocatable.ephemeralStorage, requested.ephemeralStorage) || unresolvable;
   for (const [name, wanted] of requests.scalar) {
-    check(name, wanted, allocatable.scalar.get(name) ?? 0, requested.scalar.get(name) ?? 0);
+    unresolvable = noteShortage(reasons, name, wanted, allocatable.scalar.get(name) ?? 0, requested.scalar.get(name) ?? 0) || unresolvable;
   }
   return { reasons, unresolvable };
+}
+
+/** Adds "Insufficient <name>" when the pod wants more than is left; true when it wants more than the node has at all. */
+function noteShortage(reasons: string[], name: string, wanted: number, capacity: number, used: number): boolean {
+  if (!(wanted > 0 && wanted > capacity - used)) return false;
+  reasons.push(`Insufficient ${name}`);
+  return wanted > capacity;
+}
+
+/** The filter's common case without allocating: the pod fits every resource and the pod count. */
+function fitsWithoutScalars(pod: PodInfo, nodeInfo: NodeInfo): boolean {
+  const requests = pod.requests;
+  const allocatable = nodeInfo.allocatable;
+  const requested = nodeInfo.requested;
+  return (
+    requests.scalar.size === 0 &&
+    nodeInfo.pods.length < nodeInfo.allowedPodNumber &&
+    (requests.milliCpu <= 0 || requests.milliCpu <= allocatable.milliCpu - requested.milliCpu) &&
+    (requests.memory <= 0 || requests.memory <= allocatable.memory - requested.memory) &&
+    (requests.ephemeralStorage <= 0 || requests.ephemeralStorage <= allocatable.ephemeralStorage - requested.ephemeralStorage)
+  );
 }
 
 function leastAllocatedScore(requested: number, capacity: number): number {
@@ -120,6 +134,7 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Events
   }
 
   filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
+    if (fitsWithoutScalars(pod, nodeInfo)) return SUCCESS;
     const { reasons, unresolvable } = insufficientResources(pod, nodeInfo);
     if (reasons.length === 0) return SUCCESS;
     if (reasons.length === 1 && !unresolvable) {
