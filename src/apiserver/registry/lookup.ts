@@ -7,6 +7,7 @@ import type { Admission } from "../admission/admission.ts";
 import { ResourceRest } from "../rest/resource-rest.ts";
 import { StoreFeed, type WatchCache } from "../watch-cache.ts";
 import { strategyFor } from "./strategies.ts";
+import { ServiceRest } from "./services.ts";
 
 export class Registry {
   private readonly rests = new Map<string, ResourceRest>();
@@ -35,7 +36,10 @@ export class Registry {
     if (existing) return existing;
     const info = this.resources.byResource(group, version, plural);
     if (info === undefined || info.verbs.length === 0 || !info.verbs.some((v) => v === "get" || v === "list")) return undefined;
-    const rest = new ResourceRest(info, this.store, this.cache(info), strategyFor(info), this.admission!);
+    const rest =
+      info.group === "" && info.plural === "services"
+        ? new ServiceRest(info, this.store, this.cache(info), this.admission!)
+        : new ResourceRest(info, this.store, this.cache(info), strategyFor(info), this.admission!);
     this.rests.set(id, rest);
     return rest;
   }
