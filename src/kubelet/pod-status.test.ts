@@ -115,13 +115,14 @@ describe("podStatus", () => {
   });
 
   test("regular containers wait in PodInitializing while an init container runs", () => {
-    const pod: Pod = { ...basePod, spec: { ...basePod.spec!, initContainers: [{ name: "init", image: "i" }] } };
+    const pod: Pod = { ...basePod, spec: { ...basePod.spec!, initContainers: [{ name: "init", image: "i" }, { name: "later", image: "i" }] } };
     const status = statusOf([container("i1", "init", "running")], { pod });
+    assert.equal(status.initContainerStatuses?.[1]?.state?.waiting?.reason, "PodInitializing");
     assert.equal(status.phase, "Pending");
     assert.deepEqual(status.containerStatuses?.map((c) => c.state?.waiting?.reason), ["PodInitializing", "PodInitializing"]);
     const initialized = status.conditions?.find((c) => c.type === "Initialized");
     assert.equal(initialized?.status, "False");
-    assert.equal(initialized?.message, "containers with incomplete status: [init]");
+    assert.equal(initialized?.message, "containers with incomplete status: [init later]");
   });
 
   test("a finished pod reports PodCompleted and keeps unchanged transition times", () => {

@@ -45,7 +45,9 @@ function terminated(c: ContainerStatus, prefix: string): ContainerState {
   };
 }
 
-function containerStatuses(input: PodStatusInput, specs: Container[], init: boolean, initDone: boolean): ApiContainerStatus[] {
+/** Containers the runtime has not made yet wait in PodInitializing when the pod has init containers (upstream words it so for both kinds). */
+function containerStatuses(input: PodStatusInput, specs: Container[]): ApiContainerStatus[] {
+  const defaultReason = (input.pod.spec?.initContainers ?? []).length > 0 ? "PodInitializing" : "ContainerCreating";
   const latest = latestContainers(input.state.containers);
   const previous = new Map<string, ContainerStatus>();
   for (const c of input.state.containers) {
@@ -59,7 +61,6 @@ function containerStatuses(input: PodStatusInput, specs: Container[], init: bool
     const waiting = input.waiting.get(spec.name);
     const base: ApiContainerStatus = { name: spec.name, image: spec.image ?? "", imageID: "", ready: false, restartCount: current?.metadata.attempt ?? 0, started: false, state: {} };
     if (current === undefined) {
-      const defaultReason = !init && !initDone ? "PodInitializing" : "ContainerCreating";
       return { ...base, state: { waiting: waiting ?? { reason: defaultReason } } };
     }
     const withIds = { ...base, imageID: current.imageRef, containerID: `${input.runtimeName}://${current.id}` };
@@ -127,9 +128,9 @@ function names(statuses: ApiContainerStatus[], pick: (s: ApiContainerStatus) => 
 export function podStatus(input: PodStatusInput): PodStatus {
   const { pod, nowMs } = input;
   const previous = pod.status ?? {};
-  const initStatuses = containerStatuses(input, pod.spec?.initContainers ?? [], true, true);
+  const initStatuses = containerStatuses(input, pod.spec?.initContainers ?? []);
   const initDone = initCompleted(initStatuses);
-  const statuses = containerStatuses(input, pod.spec?.containers ?? [], false, initDone);
+  const statuses = containerStatuses(input, pod.spec?.containers ?? []);
   const phase = podPhase(pod, initStatuses, statuses);
   const terminal = phase === "Succeeded" || phase === "Failed";
   const sandbox = newestSandbox(input.state.sandboxes);
