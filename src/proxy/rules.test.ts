@@ -1,0 +1,151 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import { cleanupRules, endpointChainName, isProxyChain, proxyRules, serviceChainName, servicePortName, statisticProbability, type ProxyInput } from "./rules.ts";
+
+function service(name: string, spec: Service["spec"], namespace = "default"): Service {
+  return { metadata: { name, namespace }, spec };
+}
+
+type Conditions = { ready?: boolean; serving?: boolean; terminating?: boolean };
+
+function slice(serviceName: string, name: string, ports: { name?: string; port: number; protocol?: string }[], endpoints: [string, Conditions?][], namespace = "default"): EndpointSlice {
+  return {
+    metadata: { name, namespace, labels: { "kubernetes.io/service-name": serviceName } },
+    addressType: "IPv4",
+    ports,
+    endpoints: endpoints.map(([ip, conditions]) => ({ addresses: [ip], ...(conditions ? { conditions } : {}) })),
+  };
+}
+
+const none = { nat: [], filter: [] };
+const input = (services: Service[], endpointSlices: EndpointSlice[], existingChains: ProxyInput["existingChains"] = none): ProxyInput => ({ services, endpointSlices, clusterCidr: "10.42.0.0/16", existingChains });
+const linesOf = (text: string, prefix: string) => text.split("\n").filter((line) => line.startsWith(prefix));
+
+describe("chain names", () => {
+  const cases: [string, string, string][] = [
+    // Names as upstream's iptables proxier tests show them for the same inputs.
+    ["service port ns1/svc1:p80 tcp", serviceChainName("ns1/svc1:p80", "TCP"), "KUBE-SVC-XPGD46QRK7WJZT7O"],
+    ["endpoint 10.180.0.1:80 of it", endpointChainName("ns1/svc1:p80", "TCP", "10.180.0.1:80"), "KUBE-SEP-SXIVWICOYRO3J4NJ"],
+    ["unnamed port prints no colon", servicePortName("default", "web", undefined), "default/web"],
+    ["named port", servicePortName("default", "web", "http"), "default/web:http"],
+  ];
+  for (const [name, actual, expected] of cases) test(name, () => assert.equal(actual, expected));
+  test("protocol changes the hash", () => assert.notEqual(serviceChainName("a/b:dns", "UDP"), serviceChainName("a/b:dns", "TCP")));
+  test("our chains are recognized, others not", () => {
+    assert.deepEqual(["KUBE-SERVICES", "KUBE-SVC-XPGD46QRK7WJZT7O", "SKIFF-GUARD", "DOCKER", "KUBE-SVC-short", "KUBE-FIREWALL"].map(isProxyChain), [true, true, false, false, false, false]);
+  });
+});
+
+describe("statisticProbability", () => {
+  const cases: [number, string][] = [[2, "0.50000000000"], [3, "0.33333333349"], [4, "0.25000000000"], [5, "0.20000000019"], [7, "0.14285714272"]];
+  for (const [remaining, expected] of cases) test(`1/${remaining}`, () => assert.equal(statisticProbability(remaining), expected));
+});
+
+describe("proxyRules", () => {
+  const web = service("web", { type: "ClusterIP", clusterIP: "10.43.0.20", ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: 8080 }] });
+  const svcChain = serviceChainName("default/web:http", "TCP");
+
+  test("three ready endpoints: random balancing 1/3, 1/2, then an unconditional jump", () => {
+    const { text } = proxyRules(input([web], [slice("web", "web-a", [{ name: "http", port: 8080 }], [["10.42.0.7"], ["10.42.0.5"], ["10.42.0.6"]])]));
+    const seps = ["10.42.0.5", "10.42.0.6", "10.42.0.7"].map((ip) => endpointChainName("default/web:http", "TCP", `${ip}:8080`));
+    assert.deepEqual(linesOf(text, `-A ${svcChain}`), [
+      `-A ${svcChain} -m comment --comment "default/web:http cluster IP" -m tcp -p tcp -d 10.43.0.20/32 --dport 80 ! -s 10.42.0.0/16 -j KUBE-MARK-MASQ`,
+      `-A ${svcChain} -m comment --comment "default/web:http -> 10.42.0.5:8080" -m statistic --mode random --probability 0.33333333349 -j ${seps[0]}`,
+      `-A ${svcChain} -m comment --comment "default/web:http -> 10.42.0.6:8080" -m statistic --mode random --probability 0.50000000000 -j ${seps[1]}`,
+      `-A ${svcChain} -m comment --comment "default/web:http -> 10.42.0.7:8080" -j ${seps[2]}`,
+    ]);
+    assert.deepEqual(linesOf(text, `-A ${seps[0]}`), [
+      `-A ${seps[0]} -m comment --comment default/web:http -s 10.42.0.5/32 -j KUBE-MARK-MASQ`,
+      `-A ${seps[0]} -m comment --comment default/web:http -m tcp -p tcp -j DNAT --to-destination 10.42.0.5:8080`,
+    ]);
+    assert.ok(text.includes(`-A KUBE-SERVICES -m comment --comment "default/web:http cluster IP" -m tcp -p tcp -d 10.43.0.20/32 --dport 80 -j ${svcChain}\n`));
+    assert.deepEqual(linesOf(text, "-A KUBE-SERVICES -m comment --comment \"default/web:http has"), []);
+  });
+
+  test("the nodeports jump is the last rule of nat KUBE-SERVICES", () => {
+    const { text } = proxyRules(input([web], [slice("web", "w", [{ name: "http", port: 8080 }], [["10.42.0.5"]])]));
+    const nat = text.slice(text.indexOf("*nat"));
+    const last = linesOf(nat, "-A KUBE-SERVICES").at(-1);
+    assert.match(last ?? "", /--dst-type LOCAL ! -d 127\.0\.0\.0\/8 -j KUBE-NODEPORTS$/);
+  });
+
+  const endpointCases: { name: string; endpoints: [string, Conditions?][]; expected: string[] }[] = [
+    { name: "not ready endpoints are skipped", endpoints: [["10.42.0.5", { ready: false, serving: false }], ["10.42.0.6", { ready: true }]], expected: ["10.42.0.6:8080"] },
+    { name: "missing conditions count as ready", endpoints: [["10.42.0.5"]], expected: ["10.42.0.5:8080"] },
+    { name: "serving terminating endpoints are used when none is ready", endpoints: [["10.42.0.5", { ready: false, serving: true, terminating: true }], ["10.42.0.6", { ready: false, serving: false, terminating: true }]], expected: ["10.42.0.5:8080"] },
+    { name: "ready ones win over terminating ones", endpoints: [["10.42.0.5", { ready: false, serving: true, terminating: true }], ["10.42.0.6", { ready: true }]], expected: ["10.42.0.6:8080"] },
+  ];
+  for (const { name, endpoints, expected } of endpointCases) {
+    test(name, () => {
+      const { text } = proxyRules(input([web], [slice("web", "w", [{ name: "http", port: 8080 }], endpoints)]));
+      const targets = linesOf(text, "-A KUBE-SEP-").filter((line) => line.includes("DNAT")).map((line) => line.split(" ").at(-1));
+      assert.deepEqual(targets, expected);
+    });
+  }
+
+  test("endpoints repeated in two slices are one endpoint", () => {
+    const slices = [slice("web", "a", [{ name: "http", port: 8080 }], [["10.42.0.5"]]), slice("web", "b", [{ name: "http", port: 8080 }], [["10.42.0.5"], ["10.42.0.6"]])];
+    const { text } = proxyRules(input([web], slices));
+    assert.equal(linesOf(text, "-A KUBE-SEP-").filter((line) => line.includes("DNAT")).length, 2);
+  });
+
+  test("a service without endpoints is rejected in filter, with its NodePort", () => {
+    const nodePort = service("np", { type: "NodePort", clusterIP: "10.43.0.30", ports: [{ port: 80, nodePort: 30080, protocol: "TCP" }] });
+    const { text, chains } = proxyRules(input([nodePort], [slice("np", "np-x", [{ port: 8080 }], [["10.42.0.9", { ready: false }]])]));
+    assert.deepEqual(linesOf(text, "-A KUBE-SERVICES -m comment --comment \"default/np has"), ['-A KUBE-SERVICES -m comment --comment "default/np has no endpoints" -m tcp -p tcp -d 10.43.0.30/32 --dport 80 -j REJECT']);
+    assert.deepEqual(linesOf(text, "-A KUBE-EXTERNAL-SERVICES"), ['-A KUBE-EXTERNAL-SERVICES -m comment --comment "default/np has no endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30080 -j REJECT']);
+    assert.deepEqual(chains.nat, ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"]);
+  });
+
+  test("NodePort: KUBE-NODEPORTS -> KUBE-EXT (masquerade) -> KUBE-SVC", () => {
+    const nodePort = service("np", { type: "NodePort", clusterIP: "10.43.0.30", ports: [{ name: "web", port: 80, nodePort: 30080, protocol: "TCP" }] });
+    const { text } = proxyRules(input([nodePort], [slice("np", "np-x", [{ name: "web", port: 8080 }], [["10.42.0.9"]])]));
+    const ext = text.match(/KUBE-EXT-[A-Z2-7]{16}/)?.[0];
+    const svc = serviceChainName("default/np:web", "TCP");
+    assert.deepEqual(linesOf(text, "-A KUBE-NODEPORTS"), [`-A KUBE-NODEPORTS -m comment --comment default/np:web -m tcp -p tcp --dport 30080 -j ${ext}`]);
+    assert.deepEqual(linesOf(text, `-A ${ext}`), [`-A ${ext} -m comment --comment "masquerade traffic for default/np:web external destinations" -j KUBE-MARK-MASQ`, `-A ${ext} -j ${svc}`]);
+  });
+
+  test("ClientIP affinity: recent checks before balancing, recent set on DNAT", () => {
+    const sticky = service("s", { clusterIP: "10.43.0.40", sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, ports: [{ port: 53, protocol: "UDP" }] });
+    const { text } = proxyRules(input([sticky], [slice("s", "s-x", [{ port: 5353, protocol: "UDP" }], [["10.42.0.2"], ["10.42.0.3"]])]));
+    const svc = serviceChainName("default/s", "UDP");
+    const [a, b] = ["10.42.0.2", "10.42.0.3"].map((ip) => endpointChainName("default/s", "UDP", `${ip}:5353`));
+    assert.deepEqual(linesOf(text, `-A ${svc}`).slice(1), [
+      `-A ${svc} -m comment --comment "default/s -> 10.42.0.2:5353" -m recent --name ${a} --rcheck --seconds 60 --reap -j ${a}`,
+      `-A ${svc} -m comment --comment "default/s -> 10.42.0.3:5353" -m recent --name ${b} --rcheck --seconds 60 --reap -j ${b}`,
+      `-A ${svc} -m comment --comment "default/s -> 10.42.0.2:5353" -m statistic --mode random --probability 0.50000000000 -j ${a}`,
+      `-A ${svc} -m comment --comment "default/s -> 10.42.0.3:5353" -j ${b}`,
+    ]);
+    assert.ok(text.includes(`-A ${a} -m comment --comment default/s -m udp -p udp -m recent --name ${a} --set -j DNAT --to-destination 10.42.0.2:5353\n`));
+  });
+
+  const skipped: [string, Service][] = [
+    ["headless", service("h", { clusterIP: "None", ports: [{ port: 80 }] })],
+    ["ExternalName", service("e", { type: "ExternalName", externalName: "example.org" })],
+    ["no ClusterIP yet", service("n", { ports: [{ port: 80 }] })],
+  ];
+  for (const [name, svc] of skipped) {
+    test(`${name} services get no rules`, () => {
+      const { text } = proxyRules(input([svc], [slice(svc.metadata!.name!, "x", [{ port: 80 }], [["10.42.0.5"]])]));
+      assert.deepEqual(linesOf(text, "-A KUBE-SVC-"), []);
+      assert.deepEqual(linesOf(text, "-A KUBE-SERVICES -m comment --comment \"default/"), []);
+    });
+  }
+
+  test("stale chains of ours are flushed and deleted, foreign ones untouched", () => {
+    const stale = endpointChainName("default/old", "TCP", "10.42.0.99:80");
+    const { text } = proxyRules(input([], [], { nat: ["KUBE-SERVICES", stale, "DOCKER"], filter: ["KUBE-SERVICES", "SKIFF-GUARD"] }));
+    assert.ok(text.includes(`:${stale} - [0:0]\n`));
+    assert.ok(text.includes(`-X ${stale}\n`));
+    assert.ok(!text.includes("DOCKER"));
+    assert.ok(!text.includes("SKIFF-GUARD"));
+  });
+
+  test("cleanup deletes only our chains", () => {
+    const text = cleanupRules({ nat: ["KUBE-SERVICES", "POSTROUTING", "KUBE-SEP-SXIVWICOYRO3J4NJ"], filter: ["SKIFF-GUARD", "KUBE-EXTERNAL-SERVICES"] });
+    assert.deepEqual(linesOf(text, "-X"), ["-X KUBE-EXTERNAL-SERVICES", "-X KUBE-SERVICES", "-X KUBE-SEP-SXIVWICOYRO3J4NJ"]);
+  });
+});
