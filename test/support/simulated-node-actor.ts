@@ -139,6 +139,12 @@ export async function runSimulatedNodeActor(client: KubeClient, signal: AbortSig
   const boundAt = new Map<string, number>();
   const containersStartedAt = new Map<string, number>();
   let nextNode = 0;
+  // Addresses from the cluster's pod CIDR 10.42.0.0/16, counting up, so Services have endpoints.
+  let podsStarted = 0;
+  const nextPodIP = () => {
+    podsStarted++;
+    return `10.42.${Math.floor(podsStarted / 256) % 256}.${podsStarted % 256}`;
+  };
   const labelsOf = (node: string) => (nodeInformer?.indexer.getByKey(node)?.metadata?.labels ?? nodeLabelsFor(node, options));
 
   const firstSeen = (memory: Map<string, number>, uid: string, now: number): number => {
@@ -181,7 +187,8 @@ export async function runSimulatedNodeActor(client: KubeClient, signal: AbortSig
       if (wait > 0) return { requeueAfterMs: wait };
       const startedAt = secondsTimestamp(now);
       const containerStatuses: ContainerStatus[] = (pod.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? "", imageID: "", ready: true, restartCount: 0, started: true, state: { running: { startedAt } } }));
-      await client.updateStatus<Pod>(api, { ...pod, status: { ...pod.status, phase: "Running", startTime: startedAt, conditions: podConditions(true, now), containerStatuses } });
+      const podIP = pod.status?.podIP ?? nextPodIP();
+      await client.updateStatus<Pod>(api, { ...pod, status: { ...pod.status, phase: "Running", startTime: startedAt, conditions: podConditions(true, now), containerStatuses, podIP, podIPs: [{ ip: podIP }] } });
       containersStartedAt.set(uid, now);
       return exitCodeOf(pod) === undefined ? undefined : { requeueAfterMs: runMsOf(pod) };
     }
