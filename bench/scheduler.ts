@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     const scheduler = new Scheduler({
       client: schedulerClient,
       informers,
-      makeProfiles: (cluster) => config.profiles.map((profile) => buildProfile(profile, { binder, spreadOwners: cluster.spreadOwners })),
+      makeProfiles: (cluster) => config.profiles.map((profile) => buildProfile(profile, { binder, spreadOwners: cluster.spreadOwners, volumes: cluster.volumes, client: schedulerClient })),
       events: { record: (regarding, type, reason, message) => recorder.event(regarding, type, reason, message) },
       onError: (error) => console.error(`scheduler: ${error instanceof Error ? error.message : String(error)}`),
     });

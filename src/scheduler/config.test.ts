@@ -97,7 +97,7 @@ describe("parse", () => {
 
 describe("plugin sets", () => {
   test("defaults run upstream's plugins at their points, the binder last", () => {
-    assert.deepEqual(pluginsWith("", "filter"), ["NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"]);
+    assert.deepEqual(pluginsWith("", "filter"), ["NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit", "VolumeBinding", "PodTopologySpread", "InterPodAffinity"]);
     assert.deepEqual(pluginsWith("", "bind"), ["DefaultBinder"]);
     assert.deepEqual(pluginsWith("", "postFilter"), ["DefaultPreemption"]);
   });

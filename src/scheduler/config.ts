@@ -7,6 +7,7 @@ import type { TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import { parse as parseYaml } from "yaml";
 import type { Profile } from "./framework/framework.ts";
 import type { AnyPlugin } from "./framework/plugin.ts";
+import type { KubeClient } from "../client/kube-client.ts";
 import { DEFAULT_BINDER } from "./binder.ts";
 import { DEFAULT_PREEMPTION, DefaultPreemptionPlugin } from "./plugins/default-preemption.ts";
 import { DEFAULT_SCHEDULER_NAME, DEFAULT_SCORE_WEIGHTS } from "./plugins/default-profile.ts";
@@ -29,6 +30,7 @@ import { NODE_UNSCHEDULABLE, NodeUnschedulablePlugin } from "./plugins/node-unsc
 import { POD_TOPOLOGY_SPREAD, PodTopologySpreadPlugin, type SpreadOwners } from "./plugins/pod-topology-spread.ts";
 import { PRIORITY_SORT, PrioritySortPlugin } from "./plugins/priority-sort.ts";
 import { TAINT_TOLERATION, TaintTolerationPlugin } from "./plugins/taint-toleration.ts";
+import { VOLUME_BINDING, VolumeBindingPlugin, type VolumeListers } from "./plugins/volume-binding.ts";
 
 export const SCHEDULER_CONFIG_API_VERSION = "kubescheduler.config.k8s.io/v1";
 
@@ -102,6 +104,7 @@ const DEFAULT_PLUGINS = [
   NODE_AFFINITY,
   NODE_PORTS,
   NODE_RESOURCES_FIT,
+  VOLUME_BINDING,
   POD_TOPOLOGY_SPREAD,
   INTER_POD_AFFINITY,
   DEFAULT_PREEMPTION,
@@ -113,8 +116,14 @@ const DEFAULT_PLUGINS = [
 export interface PluginDependencies {
   readonly binder: AnyPlugin;
   readonly spreadOwners?: SpreadOwners;
+  /** Without them VolumeBinding sees no claims and fails pods that have any. */
+  readonly volumes?: VolumeListers;
+  /** Writes the volume bindings VolumeBinding chose. */
+  readonly client?: KubeClient;
   readonly random?: () => number;
 }
+
+const NO_VOLUMES: VolumeListers = { claim: () => undefined, volume: () => undefined, volumes: () => [], storageClass: () => undefined };
 
 const PLUGIN_FACTORIES: Record<string, (profile: ProfileConfig, deps: PluginDependencies) => AnyPlugin> = {
   [PRIORITY_SORT]: () => new PrioritySortPlugin(),
@@ -130,6 +139,7 @@ const PLUGIN_FACTORIES: Record<string, (profile: ProfileConfig, deps: PluginDepe
   [DEFAULT_PREEMPTION]: (_profile, deps) => new DefaultPreemptionPlugin(deps.random),
   [NODE_RESOURCES_BALANCED_ALLOCATION]: (profile) => new NodeResourcesBalancedAllocationPlugin(profile.balancedAllocationResources),
   [IMAGE_LOCALITY]: () => new ImageLocalityPlugin(),
+  [VOLUME_BINDING]: (_profile, deps) => new VolumeBindingPlugin(deps.volumes ?? NO_VOLUMES, deps.client),
   [DEFAULT_BINDER]: (_profile, deps) => deps.binder,
 };
 

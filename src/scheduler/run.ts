@@ -64,7 +64,7 @@ async function runScheduler(client: KubeClient, outer: AbortSignal, config: Sche
     client,
     informers,
     makeProfiles: (cluster) =>
-      config.profiles.map((profile) => buildProfile(profile, { binder, spreadOwners: cluster.spreadOwners }, config.percentageOfNodesToScore)),
+      config.profiles.map((profile) => buildProfile(profile, { binder, spreadOwners: cluster.spreadOwners, volumes: cluster.volumes, client }, config.percentageOfNodesToScore)),
     events: { record: (regarding, type, reason, message) => recorder.event(regarding, type, reason, message) },
     initialBackoffMs: config.podInitialBackoffMs,
     maxBackoffMs: config.podMaxBackoffMs,

@@ -4,14 +4,15 @@
 // its binding cycle (permit, pre-bind, bind) runs concurrently with the next
 // cycles. Failures go back to the queue with a PodScheduled=False condition
 // and a FailedScheduling Event, as upstream's kube-scheduler reports them.
-import type { Namespace, Node, ObjectReference, Pod } from "kubernetes-types/core/v1";
+import type { Namespace, Node, ObjectReference, PersistentVolume, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
+import type { StorageClass } from "kubernetes-types/storage/v1";
 import type { ReplicaSet, StatefulSet } from "kubernetes-types/apps/v1";
 import type { ReplicationController, Service } from "kubernetes-types/core/v1";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { performance } from "node:perf_hooks";
 import { hasReason } from "../client/errors.ts";
 import type { EventType } from "../client/event-recorder.ts";
-import type { KubeClient } from "../client/kube-client.ts";
+import type { KubeClient, KubeObject } from "../client/kube-client.ts";
 import { inNamespace, resources } from "../client/resources.ts";
 import type { SharedIndexInformer } from "../client/shared-informer.ts";
 import type { SharedInformerFactory } from "../client/shared-informer-factory.ts";
@@ -24,6 +25,7 @@ import type { QueuedPodInfo } from "./framework/plugin.ts";
 import { podInfoFromPod, podKey, type PodInfo } from "./framework/pod-info.ts";
 import { isRejection, SchedulingError, statusMessage, type Status } from "./framework/status.ts";
 import type { SpreadOwners } from "./plugins/pod-topology-spread.ts";
+import type { VolumeListers } from "./plugins/volume-binding.ts";
 import { withResolvedPriority, type PriorityClasses } from "./pod-priority.ts";
 import { unscheduledStatusPatch, type UnscheduledReason } from "./pod-status.ts";
 import { SchedulingQueue } from "./queue/scheduling-queue.ts";
@@ -52,6 +54,7 @@ export interface SchedulerOptions {
 /** What plugins may read from the scheduler's informer caches. */
 export interface ClusterView {
   readonly spreadOwners: SpreadOwners;
+  readonly volumes: VolumeListers;
 }
 
 interface Attempt {
@@ -75,6 +78,7 @@ export class Scheduler {
   readonly #pods: SharedIndexInformer<Pod>;
   readonly #nodes: SharedIndexInformer<Node>;
   readonly #priorityClasses: PriorityClasses;
+  readonly #volumeInformers: VolumeInformers;
   readonly #now: () => number;
   readonly #bindings = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
@@ -90,7 +94,12 @@ export class Scheduler {
     this.#priorityClasses = { get: (name) => priorityClassInformer.indexer.getByKey(name), list: () => priorityClassInformer.indexer.list() };
     const namespaces = informers.informerFor<Namespace>(resources.namespaces);
     this.cache = new SchedulerCache((name) => namespaces.indexer.getByKey(name)?.metadata?.labels);
-    const profiles = options.makeProfiles({ spreadOwners: spreadOwnersFrom(informers) });
+    this.#volumeInformers = {
+      claims: informers.informerFor<PersistentVolumeClaim>(resources.persistentVolumeClaims),
+      volumes: informers.informerFor<PersistentVolume>(resources.persistentVolumes),
+      storageClasses: informers.informerFor<StorageClass>(resources.storageClasses),
+    };
+    const profiles = options.makeProfiles({ spreadOwners: spreadOwnersFrom(informers), volumes: volumeListersFrom(this.#volumeInformers) });
     const frameworks = new Map<string, Framework>();
     for (const profile of profiles) frameworks.set(profile.schedulerName, new Framework(profile));
     this.#frameworks = frameworks;
@@ -125,6 +134,19 @@ export class Scheduler {
         onDelete: (node) => this.cache.removeNode(node.metadata?.name ?? ""),
       }),
     ];
+    for (const [resource, informer] of [
+      ["PersistentVolumeClaim", this.#volumeInformers.claims],
+      ["PersistentVolume", this.#volumeInformers.volumes],
+      ["StorageClass", this.#volumeInformers.storageClasses],
+    ] as const) {
+      const informerOfAny = informer as SharedIndexInformer<KubeObject>;
+      registrations.push(
+        informerOfAny.addEventHandler({
+          onAdd: () => this.#moved(this.queue.moveAllToActiveOrBackoff({ resource, action: "Add" })),
+          onUpdate: () => this.#moved(this.queue.moveAllToActiveOrBackoff({ resource, action: "Update" })),
+        }),
+      );
+    }
     const backoffTimer = setInterval(() => this.#moved(this.queue.flushBackoffCompleted()), this.#options.backoffFlushMs ?? 1000);
     const leftoverTimer = setInterval(() => this.#moved(this.queue.flushUnschedulableLeftover()), this.#options.unschedulableFlushMs ?? 30_000);
     const wakeOnAbort = () => this.#wake?.();
@@ -354,5 +376,20 @@ function spreadOwnersFrom(informers: SharedInformerFactory): SpreadOwners {
     replicationController: (namespace, name) => controllers.indexer.getByKey(`${namespace}/${name}`),
     replicaSet: (namespace, name) => replicaSets.indexer.getByKey(`${namespace}/${name}`),
     statefulSet: (namespace, name) => statefulSets.indexer.getByKey(`${namespace}/${name}`),
+  };
+}
+
+interface VolumeInformers {
+  readonly claims: SharedIndexInformer<PersistentVolumeClaim>;
+  readonly volumes: SharedIndexInformer<PersistentVolume>;
+  readonly storageClasses: SharedIndexInformer<StorageClass>;
+}
+
+function volumeListersFrom(informers: VolumeInformers): VolumeListers {
+  return {
+    claim: (namespace, name) => informers.claims.indexer.getByKey(`${namespace}/${name}`),
+    volume: (name) => informers.volumes.indexer.getByKey(name),
+    volumes: () => informers.volumes.indexer.list(),
+    storageClass: (name) => informers.storageClasses.indexer.getByKey(name),
   };
 }

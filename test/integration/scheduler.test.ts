@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Lease } from "kubernetes-types/coordination/v1";
-import type { Event, Node, Pod, PodSpec, Taint } from "kubernetes-types/core/v1";
+import type { Event, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec, Taint } from "kubernetes-types/core/v1";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { hasReason } from "../../src/client/errors.ts";
 import { inNamespace, resources } from "../../src/client/resources.ts";
@@ -290,6 +290,53 @@ describe("priority and preemption", () => {
     await addPod("second", { cpu: "1", priorityClassName: "low" });
     const message = await unschedulableMessage("second");
     assert.ok(message.includes("preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod"), message);
+  });
+});
+
+describe("volume binding", () => {
+  const claimsApi = inNamespace(resources.persistentVolumeClaims, namespace);
+
+  test("a WaitForFirstConsumer claim is bound to a local PV on the node the pod lands on", async () => {
+    await addNode("zone-a", { labels: { zone: "a" } });
+    await addNode("zone-b", { labels: { zone: "b" } });
+    await client.create(resources.storageClasses, {
+      apiVersion: "storage.k8s.io/v1",
+      kind: "StorageClass",
+      metadata: { name: "local" },
+      provisioner: "kubernetes.io/no-provisioner",
+      volumeBindingMode: "WaitForFirstConsumer",
+    });
+    await client.create<PersistentVolume>(resources.persistentVolumes, {
+      apiVersion: "v1",
+      kind: "PersistentVolume",
+      metadata: { name: "disk-b" },
+      spec: {
+        capacity: { storage: "10Gi" },
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: "local",
+        local: { path: "/mnt/disk" },
+        nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "In", values: ["b"] }] }] } },
+      },
+    });
+    await client.create<PersistentVolumeClaim>(claimsApi, {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "data", namespace },
+      spec: { accessModes: ["ReadWriteOnce"], storageClassName: "local", resources: { requests: { storage: "1Gi" } } },
+    });
+    await addPod("with-volume", { volumes: [{ name: "data", persistentVolumeClaim: { claimName: "data" } }] });
+    assert.equal(await boundNode("with-volume"), "zone-b");
+    const claim = await client.get<PersistentVolumeClaim>(claimsApi, "data");
+    assert.equal(claim.spec?.volumeName, "disk-b");
+    assert.equal(claim.metadata?.annotations?.["pv.kubernetes.io/bind-completed"], "yes");
+    const volume = await client.get<PersistentVolume>(resources.persistentVolumes, "disk-b");
+    assert.equal(volume.spec?.claimRef?.name, "data");
+    assert.equal(volume.spec?.claimRef?.uid, claim.metadata?.uid);
+
+    await addPod("missing-claim", { volumes: [{ name: "missing", persistentVolumeClaim: { claimName: "missing" } }] });
+    assert.ok((await unschedulableMessage("missing-claim")).startsWith('0/2 nodes are available: persistentvolumeclaim "missing" not found.'));
+    await client.delete(claimsApi, "data");
+    await client.delete(resources.persistentVolumes, "disk-b");
   });
 });
 

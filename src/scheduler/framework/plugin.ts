@@ -106,7 +106,7 @@ export interface BindPlugin extends Plugin {
   bind(state: CycleState, pod: PodInfo, nodeName: string): Promise<Status>;
 }
 
-export type ClusterEventResource = "Pod" | "Node" | "Namespace";
+export type ClusterEventResource = "Pod" | "Node" | "Namespace" | "PersistentVolume" | "PersistentVolumeClaim" | "StorageClass";
 
 export type ClusterEventAction =
   | "Add"
