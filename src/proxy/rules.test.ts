@@ -20,7 +20,7 @@ function slice(serviceName: string, name: string, ports: { name?: string; port: 
 }
 
 const none = { nat: [], filter: [] };
-const input = (services: Service[], endpointSlices: EndpointSlice[], existingChains: ProxyInput["existingChains"] = none): ProxyInput => ({ services, endpointSlices, clusterCidr: "10.42.0.0/16", existingChains });
+const input = (services: Service[], endpointSlices: EndpointSlice[], existingChains: ProxyInput["existingChains"] = none): ProxyInput => ({ services, endpointSlices, clusterCidr: "10.42.0.0/16", nodeName: "node-a", existingChains });
 const linesOf = (text: string, prefix: string) => text.split("\n").filter((line) => line.startsWith(prefix));
 
 describe("chain names", () => {
@@ -84,6 +84,15 @@ describe("proxyRules", () => {
       assert.deepEqual(targets, expected);
     });
   }
+
+  test("internalTrafficPolicy Local keeps only this node's endpoints", () => {
+    const local = service("dns", { clusterIP: "10.43.0.10", internalTrafficPolicy: "Local", ports: [{ name: "dns", port: 53, protocol: "UDP" }] });
+    const dnsSlice = slice("dns", "d", [{ name: "dns", port: 53, protocol: "UDP" }], [["10.42.0.1"], ["10.42.1.1"]]);
+    dnsSlice.endpoints[0]!.nodeName = "node-a";
+    dnsSlice.endpoints[1]!.nodeName = "node-b";
+    const { text } = proxyRules(input([local], [dnsSlice]));
+    assert.deepEqual(linesOf(text, "-A KUBE-SEP-").filter((line) => line.includes("DNAT")).map((line) => line.split(" ").at(-1)), ["10.42.0.1:53"]);
+  });
 
   test("endpoints repeated in two slices are one endpoint", () => {
     const slices = [slice("web", "a", [{ name: "http", port: 8080 }], [["10.42.0.5"]]), slice("web", "b", [{ name: "http", port: 8080 }], [["10.42.0.5"], ["10.42.0.6"]])];

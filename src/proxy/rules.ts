@@ -14,6 +14,8 @@ export interface ProxyInput {
   endpointSlices: readonly EndpointSlice[];
   /** Every pod address of the cluster: traffic from elsewhere to a ClusterIP is masqueraded. */
   clusterCidr: string;
+  /** This node: services with internalTrafficPolicy Local reach only endpoints on it. */
+  nodeName: string;
   /** Chains of ours that exist in the kernel now (from the previous sync or iptables-save); the ones no longer wanted are deleted. */
   existingChains: { nat: readonly string[]; filter: readonly string[] };
 }
@@ -111,7 +113,7 @@ export interface ReadyEndpoint {
  * The endpoints of one service port traffic goes to: the ready ones; when none is ready, the serving and
  * terminating ones (upstream's fallback, so connections drain during a rollout). Deduplicated across slices.
  */
-export function endpointsFor(slices: readonly EndpointSlice[], port: ServicePort): ReadyEndpoint[] {
+export function endpointsFor(slices: readonly EndpointSlice[], port: ServicePort, onlyNode?: string): ReadyEndpoint[] {
   const protocol = port.protocol ?? "TCP";
   const ready = new Map<string, ReadyEndpoint>();
   const fallback = new Map<string, ReadyEndpoint>();
@@ -121,7 +123,7 @@ export function endpointsFor(slices: readonly EndpointSlice[], port: ServicePort
     if (slicePort?.port === undefined) continue;
     for (const endpoint of slice.endpoints) {
       const ip = endpoint.addresses[0];
-      if (ip === undefined) continue;
+      if (ip === undefined || (onlyNode !== undefined && endpoint.nodeName !== onlyNode)) continue;
       const conditions = endpoint.conditions ?? {};
       const isReady = conditions.ready ?? true;
       const serving = conditions.serving ?? isReady;
@@ -181,7 +183,7 @@ export function proxyRules(input: ProxyInput): ProxyRules {
       const name = servicePortName(namespace, service.metadata?.name ?? "", port.name);
       const svcChain = serviceChainName(name, protocol);
       const extChain = externalChainName(name, protocol);
-      const endpoints = endpointsFor(slices, port);
+      const endpoints = endpointsFor(slices, port, service.spec?.internalTrafficPolicy === "Local" ? input.nodeName : undefined);
       const destination = ["-d", `${clusterIp}/32`, "--dport", String(port.port)];
       const nodePort = service.spec?.type === "NodePort" || service.spec?.type === "LoadBalancer" ? port.nodePort : undefined;
       if (endpoints.length === 0) {

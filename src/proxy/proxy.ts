@@ -1,0 +1,107 @@
+// The service proxy: watches Services and EndpointSlices and keeps the
+// node's iptables rules in step. Changes are batched: at most one
+// iptables-restore per minSyncIntervalMs, however many events arrive; a
+// failed sync is retried. On stop, our jumps and chains are removed.
+import type { Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import { realClock, sleep, type Clock } from "../client/clock.ts";
+import type { KubeClient } from "../client/kube-client.ts";
+import { resources } from "../client/resources.ts";
+import { SharedInformerFactory } from "../client/shared-informer-factory.ts";
+import { systemIptables, type Iptables, type ProxyChains } from "./iptables.ts";
+import { cleanupRules, jumpRules, proxyRules } from "./rules.ts";
+
+export interface ServiceProxyOptions {
+  client: KubeClient;
+  nodeName: string;
+  clusterCidr: string;
+  iptables?: Iptables;
+  clock?: Clock;
+  minSyncIntervalMs?: number;
+  retryIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export class ServiceProxy {
+  /** Resolves after the first successful sync; never rejects (failures are logged and retried). */
+  readonly ready: Promise<void>;
+  private resolveReady!: () => void;
+  private readonly iptables: Iptables;
+  private readonly clock: Clock;
+  private readonly log: (line: string) => void;
+  private wake: (() => void) | undefined;
+  private pending = false;
+  /** Synced rule sets, counted for tests and logs. */
+  syncs = 0;
+
+  constructor(private readonly options: ServiceProxyOptions) {
+    this.iptables = options.iptables ?? systemIptables;
+    this.clock = options.clock ?? realClock;
+    this.log = options.log ?? ((line) => process.stderr.write(`proxy: ${line}\n`));
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+  }
+
+  private requestSync(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const factory = new SharedInformerFactory(this.options.client, { clock: this.clock });
+    const services = factory.informerFor<Service>(resources.services);
+    const slices = factory.informerFor<EndpointSlice>(resources.endpointSlices);
+    const handler = { onAdd: () => this.requestSync(), onUpdate: () => this.requestSync(), onDelete: () => this.requestSync() };
+    services.addEventHandler(handler);
+    slices.addEventHandler(handler);
+    const informers = factory.start(signal);
+    let chains: ProxyChains | undefined;
+    try {
+      if (await factory.waitForSync(signal)) {
+        this.pending = true;
+        let lastSync = -Infinity;
+        while (!signal.aborted) {
+          if (!this.pending) await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            signal.addEventListener("abort", () => resolve(), { once: true });
+          });
+          this.wake = undefined;
+          const wait = lastSync + (this.options.minSyncIntervalMs ?? 1000) - this.clock.now();
+          if (wait > 0) await sleep(this.clock, wait, signal);
+          if (signal.aborted) break;
+          this.pending = false;
+          lastSync = this.clock.now();
+          try {
+            chains = await this.sync(chains, services.indexer.list(), slices.indexer.list());
+            this.syncs++;
+            this.resolveReady();
+          } catch (e) {
+            this.log(`syncing iptables rules: ${messageOf(e)}`);
+            chains = undefined;
+            await sleep(this.clock, this.options.retryIntervalMs ?? 5000, signal);
+            this.pending = true;
+          }
+        }
+      }
+    } finally {
+      await this.cleanUp().catch((e: unknown) => this.log(`removing iptables rules: ${messageOf(e)}`));
+      await informers;
+    }
+  }
+
+  private async sync(known: ProxyChains | undefined, services: Service[], endpointSlices: EndpointSlice[]): Promise<ProxyChains> {
+    const existingChains = known ?? (await this.iptables.existingChains());
+    const rules = proxyRules({ services, endpointSlices, clusterCidr: this.options.clusterCidr, nodeName: this.options.nodeName, existingChains });
+    await this.iptables.restore(rules.text);
+    // Jumps after the chains exist (a jump to a missing chain is refused); checked each time in case someone flushed them.
+    for (const rule of jumpRules) await this.iptables.ensureJump(rule);
+    return rules.chains;
+  }
+
+  private async cleanUp(): Promise<void> {
+    for (const rule of jumpRules) await this.iptables.removeJump(rule);
+    const existing = await this.iptables.existingChains();
+    if (existing.nat.length + existing.filter.length > 0) await this.iptables.restore(cleanupRules(existing));
+  }
+}
