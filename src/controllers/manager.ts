@@ -28,6 +28,8 @@ import { garbageCollector } from "./garbage-collector.ts";
 import { namespaceController } from "./namespace.ts";
 import { serviceAccountController } from "./service-account.ts";
 import { rootCaPublisher } from "./root-ca-publisher.ts";
+import { endpointsControllerFor } from "./endpoints.ts";
+import { endpointSliceControllerFor } from "./endpointslice.ts";
 
 export interface ControllerManagerOptions {
   /** Workers per controller (upstream's --concurrent-*-syncs default 5). */
@@ -116,6 +118,8 @@ const controllers: Array<(context: ControllerContext) => StartableController> = 
   namespaceController,
   serviceAccountController,
   rootCaPublisher,
+  endpointsControllerFor,
+  endpointSliceControllerFor,
 ];
 
 export function cacheOf<T extends KubeObject>(context: ControllerContext, resource: ResourceRef): WatchedCache<T> {

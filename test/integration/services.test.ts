@@ -4,31 +4,60 @@
 // the simulated node actor (no scheduler, no kubelet here).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Service } from "kubernetes-types/core/v1";
+import type { Deployment } from "kubernetes-types/apps/v1";
+import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { inNamespace, resources } from "../../src/client/resources.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { apiClient, type ApiClient } from "../support/api-client.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import { runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
 
 const namespace = "default";
 const servicesApi = inNamespace(resources.services, namespace);
 const servicesPath = `/api/v1/namespaces/${namespace}/services`;
+const podsApi = inNamespace(resources.pods, namespace);
+const slicesApi = inNamespace(resources.endpointSlices, namespace);
+const endpointsApi = inNamespace(resources.endpoints, namespace);
+const deploymentsApi = inNamespace(resources.deployments, namespace);
 
 let server: TestServer;
 let client: RestClient;
 let api: ApiClient;
+const stopActor = new AbortController();
+let actor: Promise<void>;
 
 before(async () => {
-  server = await startServer();
+  // The actor binds pods and gives them addresses; the server's scheduler would find no Node to use.
+  server = await startServer(["--disable-scheduler"]);
   client = await RestClient.fromKubeconfig(server.kubeconfig);
   api = await apiClient(server.kubeconfig);
+  actor = runSimulatedNodeActor(client, stopActor.signal);
 });
 
 after(async () => {
+  stopActor.abort();
+  await actor;
   api.close();
   client.close();
   await server.stop();
 });
+
+/** Polls until check answers a value (bounded); fails with the last observation. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (let attempt = 0; Date.now() < deadline && attempt < 1_000; attempt++) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
+}
 
 function service(name: string, spec: Service["spec"] = {}): Service {
   return { apiVersion: "v1", kind: "Service", metadata: { name, namespace }, spec: { ports: [{ port: 80 }], ...spec } };
@@ -118,5 +147,98 @@ describe("node port allocation", () => {
     const listed = await server.kubectl(["get", "svc", "web"]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`web\\s+NodePort\\s+${svc.spec?.clusterIP?.replaceAll(".", "\\.")}\\s+<none>\\s+80:${nodePort}/TCP`));
+  });
+});
+
+describe("endpoints of a Deployment behind a Service", () => {
+  const app = "echo";
+  const deployment = (replicas: number): Deployment => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: app, namespace },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app } },
+      template: { metadata: { labels: { app } }, spec: { containers: [{ name: "main", image: "echo", ports: [{ name: "http", containerPort: 8080 }] }] } },
+    },
+  });
+
+  async function readyPods(count: number): Promise<Pod[]> {
+    return eventually(`${count} ready pods with addresses`, async () => {
+      const pods = (await client.list<Pod>(podsApi, { labelSelector: `app=${app}` })).items.filter((p) => p.metadata?.deletionTimestamp == null);
+      const ready = pods.filter((p) => p.status?.podIP && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+      return pods.length === count && ready.length === count ? ready : undefined;
+    });
+  }
+
+  async function sliceOf(service: Service): Promise<EndpointSlice[]> {
+    return (await client.list<EndpointSlice>(slicesApi, { labelSelector: `kubernetes.io/service-name=${service.metadata?.name}` })).items;
+  }
+
+  const addressesOf = (slices: EndpointSlice[], condition: "ready" | "serving") =>
+    slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.[condition] === true).flatMap((e) => e.addresses)).sort();
+
+  test("slices and Endpoints list ready pods, move a pod that turns unready, and follow scaling", async () => {
+    await client.create<Deployment>(deploymentsApi, deployment(3));
+    const service = await client.create<Service>(servicesApi, { apiVersion: "v1", kind: "Service", metadata: { name: app, namespace }, spec: { selector: { app }, ports: [{ name: "http", port: 80, targetPort: "http" }] } });
+    let pods = await readyPods(3);
+    let ips = pods.map((p) => p.status!.podIP!).sort();
+    for (const ip of ips) assert.match(ip, /^10\.42\./);
+
+    const [slice] = await eventually("one slice with the three pods", async () => {
+      const slices = await sliceOf(service);
+      return slices.length === 1 && addressesOf(slices, "ready").join() === ips.join() ? slices : undefined;
+    });
+    assert.ok(slice !== undefined);
+    assert.match(slice.metadata?.name ?? "", new RegExp(`^${app}-[a-z0-9]{5}$`));
+    assert.equal(slice.metadata?.labels?.["endpointslice.kubernetes.io/managed-by"], "endpointslice-controller.k8s.io");
+    assert.equal(slice.addressType, "IPv4");
+    assert.deepEqual(slice.ports, [{ name: "http", port: 8080, protocol: "TCP" }]);
+    assert.deepEqual(slice.metadata?.ownerReferences?.map((r) => [r.kind, r.name, r.uid, r.controller]), [["Service", app, service.metadata?.uid, true]]);
+    const first = slice.endpoints?.[0];
+    assert.equal(first?.targetRef?.kind, "Pod");
+    assert.equal(first?.nodeName, "simulated-node");
+
+    const endpoints = await eventually("Endpoints with the three pods", async () => {
+      const e = await client.get<Endpoints>(endpointsApi, app);
+      return (e.subsets?.[0]?.addresses ?? []).map((a) => a.ip).join() === ips.join() ? e : undefined;
+    });
+    assert.deepEqual(endpoints.subsets?.[0]?.ports, [{ name: "http", port: 8080, protocol: "TCP" }]);
+    assert.ok(endpoints.metadata?.annotations?.["endpoints.kubernetes.io/last-change-trigger-time"]);
+    const listed = await server.kubectl(["get", "endpoints", app]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, new RegExp(`${app}\\s+${ips.map((ip) => `${ip.replaceAll(".", "\\.")}:8080`).join(",")}`));
+
+    // One pod turns unready: notReadyAddresses in Endpoints, ready false in the slice.
+    const unready = pods[0]!;
+    await client.updateStatus<Pod>(podsApi, {
+      ...unready,
+      status: { ...unready.status, conditions: (unready.status?.conditions ?? []).map((c) => (c.type === "Ready" || c.type === "ContainersReady" ? { ...c, status: "False" } : c)) },
+    });
+    const unreadyIp = unready.status!.podIP!;
+    await eventually("the unready pod in notReadyAddresses", async () => {
+      const e = await client.get<Endpoints>(endpointsApi, app);
+      const notReady = (e.subsets?.[0]?.notReadyAddresses ?? []).map((a) => a.ip);
+      const ready = (e.subsets?.[0]?.addresses ?? []).map((a) => a.ip);
+      return notReady.join() === unreadyIp && ready.length === 2 ? true : undefined;
+    });
+    const afterUnready = await eventually("the unready pod not ready in the slice", async () => {
+      const slices = await sliceOf(service);
+      return addressesOf(slices, "ready").length === 2 && !addressesOf(slices, "ready").includes(unreadyIp) ? slices : undefined;
+    });
+    assert.equal(afterUnready[0]?.metadata?.name, slice.metadata?.name, "the slice is updated in place");
+
+    // Scaling to 5 adds two endpoints to the same slice.
+    await client.patch<Deployment>(deploymentsApi, app, "merge", { spec: { replicas: 5 } });
+    pods = await eventually("four ready pods and one unready", async () => {
+      const all = (await client.list<Pod>(podsApi, { labelSelector: `app=${app}` })).items.filter((p) => p.metadata?.deletionTimestamp == null && p.status?.podIP);
+      return all.length === 5 ? all : undefined;
+    });
+    ips = pods.map((p) => p.status!.podIP!).sort();
+    await eventually("the slice lists five pods", async () => {
+      const slices = await sliceOf(service);
+      const all = slices.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)).sort();
+      return slices.length === 1 && all.join() === ips.join() && addressesOf(slices, "ready").length === 4 ? true : undefined;
+    });
   });
 });
