@@ -1,5 +1,6 @@
-// What exists from the first start: the system namespaces and the
-// `kubernetes` Service in default. Idempotent: present objects are kept.
+// What exists from the first start: the system namespaces, the `kubernetes`
+// Service in default and the default IngressClass `skiff`. Idempotent:
+// present objects are kept.
 import type { Registry } from "./registry/lookup.ts";
 import type { ApiObject } from "./registry/strategy.ts";
 import { ApiError } from "./status.ts";
@@ -35,6 +36,16 @@ export async function bootstrap(registry: Registry, apiServerAddress: { ip: stri
       sessionAffinity: "None",
     },
   });
+  // The class the node's ingress (src/ingress, controller "skiff.dev/ingress") serves; Ingresses without a class belong to it.
+  const defaultIngressClass = {
+    metadata: { name: "skiff", annotations: { "ingressclass.kubernetes.io/is-default-class": "true" } },
+    spec: { controller: "skiff.dev/ingress" },
+  };
+  try {
+    await registry.rest("networking.k8s.io", "v1", "ingressclasses")!.create("", defaultIngressClass, { dryRun: false, user: system });
+  } catch (e) {
+    if (!(e instanceof ApiError && e.reason === "AlreadyExists")) throw e;
+  }
   // Endpoints may not point into 127.0.0.0/8 (pods could not reach it): a
   // server bound to loopback only publishes the Service.
   if (apiServerAddress.ip.startsWith("127.") || apiServerAddress.ip === "::1") return;
@@ -42,4 +53,19 @@ export async function bootstrap(registry: Registry, apiServerAddress: { ip: stri
     metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
     subsets: [{ addresses: [{ ip: apiServerAddress.ip }], ports: [{ name: "https", port: apiServerAddress.port, protocol: "TCP" }] }],
   });
+  // The same address as an EndpointSlice, which is what proxies read; the slice controller leaves selectorless Services alone.
+  try {
+    await registry.rest("discovery.k8s.io", "v1", "endpointslices")!.create(
+      "default",
+      {
+        metadata: { name: "kubernetes", labels: { "kubernetes.io/service-name": "kubernetes" } },
+        addressType: "IPv4",
+        endpoints: [{ addresses: [apiServerAddress.ip], conditions: { ready: true } }],
+        ports: [{ name: "https", port: apiServerAddress.port, protocol: "TCP" }],
+      },
+      { dryRun: false, user: system },
+    );
+  } catch (e) {
+    if (!(e instanceof ApiError && e.reason === "AlreadyExists")) throw e;
+  }
 }

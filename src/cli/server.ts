@@ -17,6 +17,7 @@ import { startControllerManager } from "../controllers/manager.ts";
 import { localAgentFlags, runAgent } from "./agent.ts";
 import { defaultSchedulerConfig, parseSchedulerConfigYaml, SchedulerConfigError } from "../scheduler/config.ts";
 import { startScheduler } from "../scheduler/run.ts";
+import { runIngress } from "../ingress/run-ingress.ts";
 
 const spec = {
   "data-dir": { type: "string", default: defaultDataDir(), help: "where state, certificates and the kubeconfig live" },
@@ -28,6 +29,8 @@ const spec = {
   "disable-controller-manager": { type: "boolean", help: "do not run the controllers (ReplicaSet, Deployment, ...)" },
   "disable-scheduler": { type: "boolean", help: "do not run the scheduler" },
   "scheduler-config": { type: "string", help: "a KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) YAML file" },
+  "ingress-port": { type: "number", default: 80, help: "port (on all addresses) of the local node's HTTP ingress for Ingresses of class skiff" },
+  "disable-ingress": { type: "boolean", help: "do not run the ingress (it also stays off with --disable-agent)" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -41,6 +44,8 @@ export async function serverCommand(argv: string[]): Promise<number> {
   const bindAddress = flags["bind-address"]!;
   const port = flags.port;
   if (port < 0 || port > 65535) throw new UsageError(`--port ${port}: out of range`);
+  const ingressPort = flags["ingress-port"];
+  if (ingressPort < 0 || ingressPort > 65535) throw new UsageError(`--ingress-port ${ingressPort}: out of range`);
 
   const schedulerConfigPath = flags["scheduler-config"];
   const schedulerConfig = schedulerConfigPath === undefined ? defaultSchedulerConfig() : parseSchedulerConfigYaml(await readSchedulerConfig(schedulerConfigPath));
@@ -123,12 +128,26 @@ export async function serverCommand(argv: string[]): Promise<number> {
   // The local agent (node name = hostname) also reaches the API over HTTPS; the server outlives its failure.
   const agent = flags["disable-agent"] ? Promise.resolve() : runAgent(localAgentFlags(kubeconfigPath, dataDir), controller.signal);
   agent.catch((e: unknown) => console.error(`skiff: local agent stopped: ${e instanceof Error ? e.message : String(e)}`));
+  // The ingress belongs to the local node (its status names the node's address), so it runs only beside the local agent.
+  const ingress =
+    flags["disable-agent"] || flags["disable-ingress"]
+      ? Promise.resolve()
+      : RestClient.fromKubeconfig(kubeconfigPath).then(async (client) => {
+          try {
+            const onListening = (bound: number) => console.log(`skiff: ingress listening on http://0.0.0.0:${bound}`);
+            await runIngress({ client, nodeName: hostname(), host: "0.0.0.0", port: ingressPort, onListening }, controller.signal);
+          } finally {
+            client.close();
+          }
+        });
+  ingress.catch((e: unknown) => console.error(`skiff: ingress stopped: ${e instanceof Error ? e.message : String(e)}`));
   const stop = () => controller.abort();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   await stopped;
   await controllers.catch(() => {});
   await agent.catch(() => {});
+  await ingress.catch(() => {});
   await scheduler.catch(() => {});
   await store.close();
   console.log("skiff: stopped");
