@@ -6,7 +6,7 @@ import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { inNamespace, resources } from "../client/resources.ts";
 import { FakeApi } from "../client/testing/fake-api.ts";
-import { ClusterDns } from "./cluster-dns.ts";
+import { bridgeGatewayAddress, ClusterDns } from "./cluster-dns.ts";
 import { decodeMessage, encodeMessage, recordTypes, type DnsMessage } from "./dns-message.ts";
 
 function query(name: string, type: number = recordTypes.A): Uint8Array {
@@ -87,4 +87,9 @@ describe("ClusterDns", () => {
     }
     await assert.rejects(api.get(inNamespace(resources.endpointSlices, "kube-system"), "kube-dns-node-a"));
   });
+});
+
+describe("bridgeGatewayAddress", () => {
+  const cases: [string, string][] = [["10.42.0.0/24", "10.42.0.1"], ["10.42.7.0/24", "10.42.7.1"], ["10.42.0.128/25", "10.42.0.129"]];
+  for (const [cidr, expected] of cases) test(cidr, () => assert.equal(bridgeGatewayAddress(cidr), expected));
 });

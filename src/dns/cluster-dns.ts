@@ -113,3 +113,11 @@ export class ClusterDns {
     }
   }
 }
+
+/** Where a node's pods reach its DNS server: the first address of its pod CIDR, which the CNI bridge takes as gateway. */
+export function bridgeGatewayAddress(podCidr: string): string {
+  const [base] = podCidr.split("/");
+  const octets = (base ?? "").split(".").map(Number);
+  const value = octets.reduce((sum, octet) => sum * 256 + octet, 0) + 1;
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}
