@@ -13,6 +13,9 @@ import { startContainerd } from "../kubelet/runtime/containerd/start-containerd.
 import { setUpHostNetwork } from "../kubelet/network/host-network.ts";
 import { defaultNetworkSettings } from "../kubelet/network/network-plan.ts";
 import { SimulatedRuntime } from "../kubelet/runtime/simulated/simulated-runtime.ts";
+import { clusterDnsServer } from "../kubelet/pod-dns.ts";
+import { ServiceProxy } from "../proxy/proxy.ts";
+import { bridgeGatewayAddress, ClusterDns } from "../dns/cluster-dns.ts";
 
 const spec = {
   server: { type: "string", help: "URL of the API server (with --token-file)" },
@@ -72,9 +75,23 @@ export async function runAgent(flags: AgentFlags, signal: AbortSignal, onReady?:
         podCIDR: flags["pod-cidr"]!,
         ...(flags["pod-manifest-path"] !== undefined ? { podManifestPath: flags["pod-manifest-path"] } : {}),
       });
+      // Pods on a real runtime get the node's service proxy and a DNS server on their bridge (CoreDNS's place upstream).
+      const networked = flags.runtime === "cri";
+      const nodeName = flags["node-name"]!;
+      const proxy = networked ? new ServiceProxy({ client, nodeName, clusterCidr: defaultNetworkSettings.clusterCidr }) : undefined;
+      const dns = networked ? new ClusterDns({ client, nodeName, address: bridgeGatewayAddress(flags["pod-cidr"]!), port: 53, serviceIP: clusterDnsServer }) : undefined;
+      // They stop with the agent, also when it fails to start.
+      const nodeServices = new AbortController();
+      signal.addEventListener("abort", () => nodeServices.abort(), { once: true });
+      const services = Promise.all([proxy?.start(nodeServices.signal), dns?.start(nodeServices.signal)]);
       const stopped = agent.start(signal);
       void agent.ready.then(() => onReady?.(), () => {});
-      await stopped;
+      try {
+        await stopped;
+      } finally {
+        nodeServices.abort();
+        await services;
+      }
     } finally {
       await runtime.close();
     }
