@@ -71,7 +71,8 @@ export class EndpointsController implements Reconciler {
       if (current !== undefined && canonical(current.subsets ?? []) === canonical(subsets) && canonical(current.metadata?.labels ?? {}) === canonical(labels)) return;
       const annotations = { ...current?.metadata?.annotations, [lastChangeTriggerTimeAnnotation]: new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, "Z") };
       const metadata = { ...current?.metadata, name, namespace, labels, annotations };
-      const wanted: Endpoints = { apiVersion: "v1", kind: "Endpoints", metadata, subsets };
+      // No pods: no subsets field at all, as upstream's Endpoints show.
+      const wanted: Endpoints = { apiVersion: "v1", kind: "Endpoints", metadata, ...(subsets.length > 0 ? { subsets } : {}) };
       if (current === undefined) await this.options.client.create<Endpoints>(api, wanted, { signal });
       else await this.options.client.update<Endpoints>(api, wanted, { signal });
     } catch (error) {

@@ -242,3 +242,44 @@ describe("endpoints of a Deployment behind a Service", () => {
     });
   });
 });
+
+describe("Service life cycle through kubectl", () => {
+  const manifest = (port: number) => `apiVersion: v1
+kind: Service
+metadata:
+  name: applied
+  namespace: ${namespace}
+spec:
+  type: NodePort
+  selector:
+    app: applied
+  ports:
+  - name: http
+    port: ${port}
+`;
+
+  test("re-applying a manifest without allocated fields keeps the cluster IP and node port; deleting the Service removes its Endpoints and slices", async () => {
+    for (const args of [["apply", "-f", "-"], ["apply", "--server-side", "-f", "-"]]) {
+      const first = await server.kubectl(args, { input: manifest(80) });
+      assert.equal(first.code, 0, first.stderr);
+      const before = await client.get<Service>(servicesApi, "applied");
+      const again = await server.kubectl(args, { input: manifest(80) });
+      assert.equal(again.code, 0, again.stderr);
+      const after = await client.get<Service>(servicesApi, "applied");
+      assert.equal(after.spec?.clusterIP, before.spec?.clusterIP);
+      assert.equal(after.spec?.ports?.[0]?.nodePort, before.spec?.ports?.[0]?.nodePort);
+    }
+    await eventually("an empty placeholder slice and Endpoints", async () => {
+      const slices = (await client.list<EndpointSlice>(slicesApi, { labelSelector: "kubernetes.io/service-name=applied" })).items;
+      const endpoints = await client.get<Endpoints>(endpointsApi, "applied");
+      return slices.length === 1 && (slices[0]?.endpoints ?? []).length === 0 && endpoints.subsets === undefined ? true : undefined;
+    });
+    const deleted = await server.kubectl(["delete", "service", "applied"]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    await eventually("Endpoints and slices gone with the Service", async () => {
+      const slices = (await client.list<EndpointSlice>(slicesApi, { labelSelector: "kubernetes.io/service-name=applied" })).items;
+      const endpoints = (await client.list<Endpoints>(endpointsApi)).items.filter((e) => e.metadata?.name === "applied");
+      return slices.length === 0 && endpoints.length === 0 ? true : undefined;
+    });
+  });
+});
