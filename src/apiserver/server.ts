@@ -26,6 +26,7 @@ import { aggregatedContentType, aggregatedDiscovery, apiGroupList, apiResourceLi
 import { subresourceHandlers } from "./subresources.ts";
 import { JsonChunks, objectBytes } from "./serialize.ts";
 import { OpenApi } from "./openapi/index.ts";
+import { PodStreams, type KubeletClientCert } from "./pod-streams.ts";
 
 export const serverVersion = {
   major: "1",
@@ -54,6 +55,8 @@ export interface ApiServerOptions {
   serviceAccountAdmission?: "require" | "ifPresent";
   /** The address clients are told to use (discovery's serverAddressByClientCIDRs). */
   advertiseAddress?: string;
+  /** Client certificate for the kubelets' HTTPS servers (pods/log, exec, attach, portforward); absent: those answer 503. */
+  kubeletClientCert?: KubeletClientCert;
 }
 
 type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
@@ -94,7 +97,8 @@ export class ApiServer {
       ]),
     );
     this.openapi = new OpenApi(options.resources);
-    this.handlers = subresourceHandlers(this.registry, options.serviceAccountTokens);
+    this.podStreams = new PodStreams(this.registry, options.kubeletClientCert);
+    this.handlers = { ...subresourceHandlers(this.registry, options.serviceAccountTokens), "/pods/log": this.podStreams.logs };
     this.authenticator = options.serviceAccountTokens === undefined ? options.authenticator : unionAuthenticator([options.authenticator, serviceAccountAuthenticator(options.serviceAccountTokens, this.boundObjects())]);
   }
 
@@ -102,10 +106,7 @@ export class ApiServer {
   async start(signal: AbortSignal): Promise<void> {
     const h2 = http2.createServer({}, (req, res) => void this.handle(req, res));
     const h1 = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => void this.handle(req, res));
-    h1.on("upgrade", (_req: http.IncomingMessage, socket: Duplex) => {
-      // Streaming upgrades (exec, attach, port-forward) come with the kubelet; refuse cleanly for now.
-      socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    });
+    h1.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head).catch(() => socket.destroy()));
     const sockets = new Set<TLSSocket>();
     const listener = tls.createServer(
       {
@@ -151,6 +152,24 @@ export class ApiServer {
   }
 
   private readonly handlers: ReturnType<typeof subresourceHandlers>;
+  private readonly podStreams: PodStreams;
+
+  /** HTTP/1.1 upgrades: exec, attach and port-forward streams, after authentication and authorization like any request. */
+  private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on("error", () => {});
+    const refuse = (status: ReturnType<typeof statusObject>) => {
+      const body = JSON.stringify(status);
+      socket.end(`HTTP/1.1 ${status.code ?? 500} ${status.reason ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    };
+    const url = new URL(req.url ?? "/", "https://localhost");
+    const user = this.authenticate(req);
+    if (user === undefined) return refuse(statusObject(401, "Unauthorized", "Unauthorized"));
+    const info = parseRequestInfo(req.method ?? "GET", url.pathname, url.searchParams);
+    if (info.kind !== "resource") return refuse(statusObject(400, "BadRequest", "only pods/exec, pods/attach and pods/portforward can be upgraded"));
+    const decision = await this.authorizer.authorize({ user, verb: info.verb, resource: { group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name } });
+    if (!decision.allowed) return refuse(statusObject(403, "Forbidden", `${user.name} is forbidden: ${decision.reason}`));
+    await this.podStreams.upgrade(info, req, socket, head);
+  }
   private readonly authenticator: Authenticator;
 
   private async serviceAccount(namespace: string, name: string): Promise<ServiceAccount | undefined> {

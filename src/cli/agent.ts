@@ -28,6 +28,7 @@ const spec = {
   runtime: { type: "string", default: "cri", help: "cri (containerd) or simulated (no processes; for tests)" },
   "pod-manifest-path": { type: "string", help: "folder of static pod manifests (YAML or JSON)" },
   "pod-cidr": { type: "string", default: "10.42.0.0/24", help: "the node's slice of the pod network 10.42.0.0/16 (spec.podCIDR)" },
+  "kubelet-port": { type: "number", default: 10250, help: "port of the agent's HTTPS server for logs, exec, attach and port-forward (0: any free port)" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -73,6 +74,8 @@ export async function runAgent(flags: AgentFlags, signal: AbortSignal, onReady?:
         nodeName: flags["node-name"]!,
         dataDir,
         podCIDR: flags["pod-cidr"]!,
+        // Only clients with a certificate from the cluster CA (the API server) may use it: without the CA, no server.
+        ...(client.config.ca !== undefined ? { kubeletServer: { port: flags["kubelet-port"]!, clientCa: client.config.ca } } : {}),
         ...(flags["pod-manifest-path"] !== undefined ? { podManifestPath: flags["pod-manifest-path"] } : {}),
       });
       // Pods on a real runtime get the node's service proxy and a DNS server on their bridge (CoreDNS's place upstream).

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { hostname } from "node:os";
 import { parseFlags, usage, UsageError } from "./flags.ts";
 import { defaultDataDir } from "./data-dir.ts";
-import { ensurePki } from "../apiserver/certs.ts";
+import { ensurePki, issueClientCert } from "../apiserver/certs.ts";
 import { ApiServer } from "../apiserver/server.ts";
 import { authenticator, loadTokenFile } from "../apiserver/authn.ts";
 import { loadOrCreateSigningKey, ServiceAccountTokens } from "../apiserver/service-account-token.ts";
@@ -68,6 +68,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     bindAddress,
     port,
     tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert },
+    kubeletClientCert: await issueClientCert(pki.ca, "kube-apiserver-kubelet-client", ["system:masters"]),
     store,
     resources: new ResourceRegistry(builtinResources),
     authenticator: authenticator(await loadTokenFile(flags["token-auth-file"])),

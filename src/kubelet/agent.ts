@@ -23,6 +23,7 @@ import { ProbeManager } from "./probes/probe-manager.ts";
 import type { Runtime } from "./runtime/runtime.ts";
 import { configMirrorAnnotation, mirrorPodFor, readStaticPods } from "./static-pods.ts";
 import { StatusManager } from "./status-manager.ts";
+import { startKubeletServer } from "./server/kubelet-server.ts";
 import { VolumeManager } from "./volumes/volume-manager.ts";
 
 export interface AgentOptions {
@@ -40,6 +41,8 @@ export interface AgentOptions {
   leaseRenewIntervalMs?: number;
   plegPeriodMs?: number;
   staticPodScanMs?: number;
+  /** The HTTPS server for logs, exec, attach, port-forward and stats (port 0: any free port); absent: none. */
+  kubeletServer?: { port: number; host?: string; clientCa: string };
   /** One line per problem the agent lives through (default: stderr). */
   log?: (line: string) => void;
 }
@@ -70,16 +73,32 @@ export class Agent {
     this.ready.catch(() => {});
   }
 
+  /** The bound port, or undefined when not configured or not startable (the agent runs on without it). */
+  private async startServer(internalIP: string, signal: AbortSignal): Promise<number | undefined> {
+    const server = this.options.kubeletServer;
+    if (server === undefined) return undefined;
+    try {
+      const logsRoot = join(this.options.dataDir, "logs", "pods");
+      const started = await startKubeletServer({ ...server, runtime: this.options.runtime, logsRoot, nodeName: this.options.nodeName, addresses: [internalIP, "127.0.0.1"], log: this.log }, signal);
+      return started.port;
+    } catch (e) {
+      this.log(`kubelet server on port ${server.port}: ${messageOf(e)}`);
+      return undefined;
+    }
+  }
+
   async start(signal: AbortSignal): Promise<void> {
     const { client, runtime, nodeName } = this.options;
     let reporter: NodeReporterOptions;
     try {
       const version = await runtime.version();
+      const host = this.options.host ?? (await readHostFacts(this.options.dataDir));
+      const kubeletPort = await this.startServer(host.internalIP, signal);
       reporter = {
         client,
         runtime,
-        identity: { name: nodeName, containerRuntimeVersion: `${version.runtimeName}://${version.runtimeVersion}`, ...(this.options.podCIDR ? { podCIDR: this.options.podCIDR } : {}) },
-        host: this.options.host ?? (await readHostFacts(this.options.dataDir)),
+        identity: { name: nodeName, containerRuntimeVersion: `${version.runtimeName}://${version.runtimeVersion}`, ...(this.options.podCIDR ? { podCIDR: this.options.podCIDR } : {}), ...(kubeletPort !== undefined ? { kubeletPort } : {}) },
+        host,
         clock: this.clock,
         onError: (e) => this.log(`posting node status: ${messageOf(e)}`),
         ...(this.options.nodeStatusIntervalMs !== undefined ? { statusIntervalMs: this.options.nodeStatusIntervalMs } : {}),

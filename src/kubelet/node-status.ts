@@ -15,6 +15,8 @@ export interface NodeIdentity {
   podCIDR?: string;
   /** e.g. "containerd://1.6.20". */
   containerRuntimeVersion: string;
+  /** Port of the kubelet's HTTPS server (status.daemonEndpoints); default 10250. */
+  kubeletPort?: number;
 }
 
 const seconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
@@ -59,7 +61,7 @@ export function nodeStatus(identity: NodeIdentity, host: HostFacts, images: Imag
       { type: "InternalIP", address: host.internalIP },
       { type: "Hostname", address: identity.name },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: identity.kubeletPort ?? 10250 } },
     nodeInfo: {
       machineID: host.machineID,
       systemUUID: host.machineID,
