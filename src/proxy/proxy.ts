@@ -99,9 +99,14 @@ export class ServiceProxy {
     return rules.chains;
   }
 
-  private async cleanUp(): Promise<void> {
-    for (const rule of jumpRules) await this.iptables.removeJump(rule);
-    const existing = await this.iptables.existingChains();
-    if (existing.nat.length + existing.filter.length > 0) await this.iptables.restore(cleanupRules(existing));
+  private cleanUp(): Promise<void> {
+    return removeProxyRules(this.iptables);
   }
+}
+
+/** Removes every jump and chain of ours; also for a proxy that died before it could. */
+export async function removeProxyRules(iptables: Iptables = systemIptables): Promise<void> {
+  for (const rule of jumpRules) await iptables.removeJump(rule);
+  const existing = await iptables.existingChains();
+  if (existing.nat.length + existing.filter.length > 0) await iptables.restore(cleanupRules(existing));
 }
