@@ -149,6 +149,42 @@ const cases: Case[] = [
     want: { type: "ClusterIP", ports: [{ port: 80 }], clusterIP: "10.0.0.3", clusterIPs: ["10.0.0.3"], ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" },
     ips: ["10.0.0.3"],
   },
+  {
+    name: "LoadBalancer with externalTrafficPolicy Local gets a health check node port too",
+    spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", clusterIP: "10.0.0.3", ports: [{ port: 80 }] },
+    takenPorts: [30000],
+    want: {
+      type: "LoadBalancer",
+      externalTrafficPolicy: "Local",
+      clusterIP: "10.0.0.3",
+      clusterIPs: ["10.0.0.3"],
+      ipFamilies: ["IPv4"],
+      ipFamilyPolicy: "SingleStack",
+      ports: [{ port: 80, nodePort: 30001 }],
+      healthCheckNodePort: 30002,
+    },
+    ips: ["10.0.0.3"],
+    ports: [30001, 30002],
+  },
+  {
+    name: "requested health check port held by another Service",
+    spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", allocateLoadBalancerNodePorts: false, clusterIP: "10.0.0.3", healthCheckNodePort: 30004 },
+    takenPorts: [30004],
+    ips: ["10.0.0.3"],
+    errors: ["spec.healthCheckNodePort: Invalid value: 30004: failed to allocate requested HealthCheck NodePort 30004: provided port is already allocated"],
+  },
+  {
+    name: "switching to externalTrafficPolicy Cluster drops the unchanged health check port",
+    old: { type: "LoadBalancer", externalTrafficPolicy: "Local", allocateLoadBalancerNodePorts: false, clusterIP: "10.0.0.3", ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack", healthCheckNodePort: 30004 },
+    spec: { type: "LoadBalancer", externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: false, clusterIP: "10.0.0.3", healthCheckNodePort: 30004 },
+    want: { type: "LoadBalancer", externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: false, clusterIP: "10.0.0.3", ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack", clusterIPs: ["10.0.0.3"] },
+  },
+  {
+    name: "an update keeps the health check port",
+    old: { type: "LoadBalancer", externalTrafficPolicy: "Local", allocateLoadBalancerNodePorts: false, clusterIP: "10.0.0.3", ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack", healthCheckNodePort: 30004 },
+    spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", allocateLoadBalancerNodePorts: false },
+    want: { type: "LoadBalancer", externalTrafficPolicy: "Local", allocateLoadBalancerNodePorts: false, clusterIP: "10.0.0.3", clusterIPs: ["10.0.0.3"], ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack", healthCheckNodePort: 30004 },
+  },
 ];
 
 describe("allocateForService", () => {

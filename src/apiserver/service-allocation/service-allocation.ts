@@ -25,6 +25,8 @@ export interface ServiceSpecShape {
   selector?: Record<string, string>;
   ports?: ServicePortShape[];
   allocateLoadBalancerNodePorts?: boolean;
+  externalTrafficPolicy?: string;
+  healthCheckNodePort?: number;
   [field: string]: unknown;
 }
 
@@ -55,6 +57,9 @@ function needsNodePorts(spec: ServiceSpecShape): boolean {
   return type === "NodePort" || (type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts !== false);
 }
 
+/** Load balancers that keep client addresses need a node port for their health checks. */
+const needsHealthCheckPort = (spec: ServiceSpecShape): boolean => typeOf(spec) === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
+
 const samePort = (a: ServicePortShape, b: ServicePortShape): boolean => a.port === b.port && (a.protocol || "TCP") === (b.protocol || "TCP");
 
 /**
@@ -66,6 +71,7 @@ export function allocateForService(spec: ServiceSpecShape, oldSpec: ServiceSpecS
   if (oldSpec !== undefined) keepOrDropAllocated(spec, oldSpec);
   if (hasClusterIP(spec)) assignClusterIP(spec, oldSpec, context, result);
   if (needsNodePorts(spec)) assignNodePorts(spec, oldSpec, context, result);
+  if (needsHealthCheckPort(spec)) assignHealthCheckPort(spec, oldSpec, context, result);
   return result;
 }
 
@@ -88,6 +94,10 @@ function keepOrDropAllocated(spec: ServiceSpecShape, oldSpec: ServiceSpecShape):
   if (hasClusterIP(spec) && spec.clusterIP === oldSpec.clusterIP) {
     spec.ipFamilies ??= oldSpec.ipFamilies;
     spec.ipFamilyPolicy ??= oldSpec.ipFamilyPolicy;
+  }
+  if (needsHealthCheckPort(oldSpec) && oldSpec.healthCheckNodePort) {
+    if (needsHealthCheckPort(spec)) spec.healthCheckNodePort ||= oldSpec.healthCheckNodePort;
+    else if (spec.healthCheckNodePort === oldSpec.healthCheckNodePort) delete spec.healthCheckNodePort;
   }
   const oldPorts = needsNodePorts(oldSpec) ? (oldSpec.ports ?? []) : [];
   for (const port of spec.ports ?? []) {
@@ -118,6 +128,8 @@ function assignClusterIP(spec: ServiceSpecShape, oldSpec: ServiceSpecShape | und
     if (ip === undefined) return;
     spec.clusterIP = ip;
     spec.clusterIPs = [ip];
+  } else if ((spec.clusterIPs ?? []).length === 0) {
+    spec.clusterIPs = [requested];
   }
   spec.ipFamilies ??= ["IPv4"];
   spec.ipFamilyPolicy ??= "SingleStack";
@@ -179,4 +191,25 @@ function assignNodePorts(spec: ServiceSpecShape, oldSpec: ServiceSpecShape | und
     result.ports.push(port.nodePort);
     mine.add(port.nodePort);
   });
+}
+
+function assignHealthCheckPort(spec: ServiceSpecShape, oldSpec: ServiceSpecShape | undefined, context: AllocationContext, result: AllocationResult): void {
+  const { portRange } = context;
+  const requested = spec.healthCheckNodePort ?? 0;
+  if (requested !== 0 && oldSpec !== undefined && needsHealthCheckPort(oldSpec) && oldSpec.healthCheckNodePort === requested) return;
+  const taken = (port: number) => context.takenPorts.has(port) || result.ports.includes(port) || (spec.ports ?? []).some((p) => p.nodePort === port);
+  const path = specPath.child("healthCheckNodePort");
+  if (requested !== 0) {
+    const why = requested < portRange.first || requested > portRange.last ? `provided port is not in the valid range. The range of valid ports is ${portRange.text}` : taken(requested) ? "provided port is already allocated" : undefined;
+    if (why !== undefined) result.errors.push(invalid(path, requested, `failed to allocate requested HealthCheck NodePort ${requested}: ${why}`));
+    else result.ports.push(requested);
+    return;
+  }
+  const offset = pickFreeOffset(portRange, (o) => taken(portRange.first + o), context.random);
+  if (offset === undefined) {
+    result.errors.push(invalid(path, 0, "failed to allocate a nodePort: range is full"));
+    return;
+  }
+  spec.healthCheckNodePort = portRange.first + offset;
+  result.ports.push(spec.healthCheckNodePort);
 }
