@@ -111,7 +111,8 @@ export class Agent {
     const node = this.node;
     const recorder = new EventRecorder(client, { component: "kubelet", host: nodeName, clock: this.clock });
     const hostDns = parseResolvConf(await readFile("/etc/resolv.conf", "utf8").catch(() => ""));
-    const volumes = new VolumeManager({ podsDir: join(this.options.dataDir, "pods"), client, nodeName, clock: this.clock });
+    const nodeAllocatable = node.status?.allocatable;
+    const volumes = new VolumeManager({ podsDir: join(this.options.dataDir, "pods"), client, nodeName, clock: this.clock, ...(nodeAllocatable ? { nodeAllocatable } : {}) });
     const probes = new ProbeManager({
       runtime,
       clock: this.clock,
@@ -127,6 +128,7 @@ export class Agent {
       statusManager: new StatusManager(client),
       nodeName,
       hostIPs: [reporter.host.internalIP],
+      ...(nodeAllocatable ? { nodeAllocatable } : {}),
       logsRoot: join(this.options.dataDir, "logs", "pods"),
       hostDns,
       ...(this.options.podCIDR ? { podCidr: this.options.podCIDR } : {}),

@@ -13,6 +13,7 @@ import type { EventRecorder } from "../client/event-recorder.ts";
 import type { KubeClient } from "../client/kube-client.ts";
 import { inNamespace, resources } from "../client/resources.ts";
 import { Runner, type Reconciler, type Requeue } from "../controllers/runner.ts";
+import type { ResourceAmounts } from "./env/container-resource.ts";
 import { expandContainerCommand, resolveContainerEnv } from "./env/resolve-container-env.ts";
 import { containerResources } from "./container-resources.ts";
 import { goDuration } from "./go-duration.ts";
@@ -30,6 +31,8 @@ import type { StatusManager } from "./status-manager.ts";
 /** What the workers need from the volume manager (src/kubelet/volumes). */
 export interface PodVolumes {
   setUp(pod: Pod): Promise<void>;
+  /** Rewrites the pod's API-backed volumes (configMap, secret, downwardAPI, projected) from their current sources. */
+  refresh(pod: Pod): Promise<void>;
   containerMounts(pod: Pod, container: Container, env: KeyValue[]): Mount[];
   tearDown(podUid: string): Promise<void>;
 }
@@ -55,6 +58,8 @@ export interface PodWorkersOptions {
   statusManager: StatusManager;
   nodeName: string;
   hostIPs: string[];
+  /** Stands in for missing limits in resourceFieldRef env (the Node's status.allocatable). */
+  nodeAllocatable?: ResourceAmounts;
   /** Root of the pods' log directories (like /var/log/pods). */
   logsRoot: string;
   hostDns: DnsConfig;
@@ -75,6 +80,8 @@ interface PodRecord {
   backoffs: Map<string, BackoffEntry>;
   pullBackoffs: Map<string, BackoffEntry>;
   waiting: Map<string, WaitingReason>;
+  /** The API object changed since its volumes were written: rewrite them on the next sync. */
+  volumesStale: boolean;
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -100,9 +107,10 @@ export class PodWorkers implements Reconciler {
   update(pod: Pod, mirror?: Pod): void {
     const uid = pod.metadata?.uid ?? "";
     const record = this.records.get(uid);
-    if (record === undefined) this.records.set(uid, { pod, removed: false, backoffs: new Map(), pullBackoffs: new Map(), waiting: new Map(), ...(mirror ? { mirror } : {}) });
+    if (record === undefined) this.records.set(uid, { pod, removed: false, backoffs: new Map(), pullBackoffs: new Map(), waiting: new Map(), volumesStale: false, ...(mirror ? { mirror } : {}) });
     else {
       record.pod = pod;
+      record.volumesStale = true;
       if (mirror !== undefined) record.mirror = mirror;
     }
     this.runner.enqueue(uid);
@@ -179,6 +187,11 @@ export class PodWorkers implements Reconciler {
     } else if (sandboxId !== undefined) {
       const current = state.sandboxes.find((s) => s.id === sandboxId)!;
       config = sandboxConfig(pod, current.metadata.attempt, this.sandboxOptions());
+      if (record.volumesStale) {
+        record.volumesStale = false;
+        // Running containers see updated ConfigMaps and Secrets through their volumes, as upstream's do.
+        await this.options.volumes?.refresh(pod).catch((e: unknown) => this.event(pod, "Warning", "FailedMount", messageOf(e)));
+      }
     }
     if (plan.podFailed && sandboxId !== undefined) await this.options.runtime.stopPodSandbox(sandboxId);
 
@@ -244,6 +257,7 @@ export class PodWorkers implements Reconciler {
         hostIP: this.options.hostIPs[0] ?? "",
         hostIPs: this.options.hostIPs,
         podIPs: pod.spec?.hostNetwork ? this.options.hostIPs : podIPs,
+        ...(this.options.nodeAllocatable ? { nodeAllocatable: this.options.nodeAllocatable } : {}),
       });
       command = expandContainerCommand(spec, envs);
       mounts = this.options.volumes?.containerMounts(pod, spec, envs) ?? [];
