@@ -33,7 +33,7 @@ describe("RestClient against a real server", () => {
   before(async () => {
     tokenDir = await mkdtemp(join(tmpdir(), "skiff-token-"));
     await writeFile(join(tokenDir, "tokens.csv"), 'client-test-token,tester,uid-1,"system:masters"\n');
-    server = await startServer(["--token-auth-file", join(tokenDir, "tokens.csv")]);
+    server = await startServer(["--disable-controller-manager", "--disable-scheduler", "--token-auth-file", join(tokenDir, "tokens.csv")]);
     client = await RestClient.fromKubeconfig(server.kubeconfig);
   });
   after(async () => {
