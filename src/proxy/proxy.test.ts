@@ -1,0 +1,86 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Service } from "kubernetes-types/core/v1";
+import { inNamespace, resources } from "../client/resources.ts";
+import { FakeApi } from "../client/testing/fake-api.ts";
+import type { Iptables, ProxyChains } from "./iptables.ts";
+import { ServiceProxy } from "./proxy.ts";
+import type { JumpRule } from "./rules.ts";
+
+/** Keeps chains and jumps as iptables would, from the restore texts it is given. */
+class RecordingIptables implements Iptables {
+  chains: ProxyChains = { nat: [], filter: [] };
+  jumps = new Set<string>();
+  restores: string[] = [];
+  failNext = false;
+
+  existingChains(): Promise<ProxyChains> {
+    return Promise.resolve({ nat: [...this.chains.nat], filter: [...this.chains.filter] });
+  }
+
+  restore(text: string): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      return Promise.reject(new Error("iptables-restore: resource busy"));
+    }
+    this.restores.push(text);
+    let table: "nat" | "filter" = "filter";
+    for (const line of text.split("\n")) {
+      if (line === "*nat" || line === "*filter") table = line.slice(1) as "nat" | "filter";
+      else if (line.startsWith(":")) this.chains[table] = [...new Set([...this.chains[table], line.slice(1).split(" ")[0]!])];
+      else if (line.startsWith("-X ")) this.chains[table] = this.chains[table].filter((chain) => chain !== line.slice(3));
+    }
+    return Promise.resolve();
+  }
+
+  ensureJump(rule: JumpRule): Promise<void> {
+    this.jumps.add(JSON.stringify(rule));
+    return Promise.resolve();
+  }
+
+  removeJump(rule: JumpRule): Promise<void> {
+    this.jumps.delete(JSON.stringify(rule));
+    return Promise.resolve();
+  }
+}
+
+const servicesApi = inNamespace(resources.services, "default");
+const service = (name: string, ip: string): Service => ({ metadata: { name, namespace: "default" }, spec: { clusterIP: ip, ports: [{ port: 80 }] } });
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(check(), `timed out waiting for ${what}`);
+}
+
+describe("ServiceProxy", () => {
+  test("batches a burst of changes into few restores, retries a failed one, and removes everything on stop", async () => {
+    const api = new FakeApi();
+    const iptables = new RecordingIptables();
+    // A leftover chain of an earlier run: deleted by the first sync.
+    iptables.chains.nat.push("KUBE-SVC-AAAAAAAAAAAAAAAA", "DOCKER");
+    const proxy = new ServiceProxy({ client: api, nodeName: "n", clusterCidr: "10.42.0.0/16", iptables, minSyncIntervalMs: 200, retryIntervalMs: 50, log: () => {} });
+    const controller = new AbortController();
+    const stopped = proxy.start(controller.signal);
+    try {
+      await proxy.ready;
+      assert.equal(iptables.restores.length, 1);
+      assert.ok(!iptables.chains.nat.includes("KUBE-SVC-AAAAAAAAAAAAAAAA"));
+      assert.equal(iptables.jumps.size, 7);
+
+      for (let i = 0; i < 10; i++) await api.create(servicesApi, service(`s${i}`, `10.43.0.${i + 100}`));
+      await until(() => iptables.restores.at(-1)?.includes("10.43.0.109/32") ?? false, "the last service in the rules");
+      // The first restore is followed by at most two more: one for the burst's head and one for the rest, 200 ms apart.
+      assert.ok(iptables.restores.length <= 3, `${iptables.restores.length} restores for 10 changes`);
+
+      iptables.failNext = true;
+      const before = iptables.restores.length;
+      await api.delete(servicesApi, "s0");
+      await until(() => iptables.restores.length > before && !iptables.restores.at(-1)!.includes("10.43.0.100/32"), "the retried sync");
+    } finally {
+      controller.abort();
+      await stopped;
+    }
+    assert.equal(iptables.jumps.size, 0);
+    assert.deepEqual(iptables.chains, { nat: ["DOCKER"], filter: [] });
+  });
+});
