@@ -4,11 +4,15 @@ import { genericStrategy, type ApiObject, type Strategy } from "./strategy.ts";
 import { podStrategy } from "./pods.ts";
 import { namespaceStrategy } from "./namespaces.ts";
 import { jobStrategy } from "./jobs.ts";
+import { nodeStrategy } from "./nodes.ts";
+import { persistentVolumeStrategy } from "./persistent-volumes.ts";
 
 const special: Record<string, (info: ResourceInfo) => Strategy> = {
   "/pods": podStrategy,
   "/namespaces": namespaceStrategy,
   "batch/jobs": jobStrategy,
+  "/nodes": nodeStrategy,
+  "/persistentvolumes": (info) => persistentVolumeStrategy(info),
   // Events and endpoints are written by controllers with PUT-to-create semantics upstream.
   "/events": (info) => genericStrategy(info, { allowCreateOnUpdate: true }),
   "events.k8s.io/events": (info) => genericStrategy(info, { allowCreateOnUpdate: true }),
