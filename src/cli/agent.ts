@@ -8,9 +8,7 @@ import { defaultDataDir } from "./data-dir.ts";
 import { RestClient } from "../client/rest-client.ts";
 import { Agent } from "../kubelet/agent.ts";
 import type { Runtime } from "../kubelet/runtime/runtime.ts";
-import { CriRuntime } from "../kubelet/runtime/cri/cri-runtime.ts";
-import { startContainerd } from "../kubelet/runtime/containerd/start-containerd.ts";
-import { setUpHostNetwork } from "../kubelet/network/host-network.ts";
+import { openCriRuntime } from "../kubelet/runtime/cri/open-cri-runtime.ts";
 import { defaultNetworkSettings } from "../kubelet/network/network-plan.ts";
 import { SimulatedRuntime } from "../kubelet/runtime/simulated/simulated-runtime.ts";
 import { clusterDnsServer } from "../kubelet/pod-dns.ts";
@@ -28,6 +26,7 @@ const spec = {
   runtime: { type: "string", default: "cri", help: "cri (containerd) or simulated (no processes; for tests)" },
   "pod-manifest-path": { type: "string", help: "folder of static pod manifests (YAML or JSON)" },
   "pod-cidr": { type: "string", default: "10.42.0.0/24", help: "the node's slice of the pod network 10.42.0.0/16 (spec.podCIDR)" },
+  bridge: { type: "string", default: defaultNetworkSettings.bridge, help: "Linux bridge of the node's pods (one per agent on a machine)" },
   "kubelet-port": { type: "number", default: 10250, help: "port of the agent's HTTPS server for logs, exec, attach and port-forward (0: any free port)" },
   help: { type: "boolean", help: "show this help" },
 } as const;
@@ -50,10 +49,8 @@ async function runtimeFor(flags: AgentFlags, dataDir: string, signal: AbortSigna
       return new SimulatedRuntime({ podSubnet: Number(flags["pod-cidr"]!.split(".")[2] ?? 0) });
     case "cri": {
       const endpoint = flags["container-runtime-endpoint"];
-      if (endpoint !== undefined) return new CriRuntime(endpoint);
-      const containerd = await startContainerd({ dataDir, signal, keepRunning: true });
-      await setUpHostNetwork({ ...defaultNetworkSettings, podCidr: flags["pod-cidr"]!, ipamDataDir: join(dataDir, "cni", "ipam") }, containerd.paths.cniConfDir);
-      return new CriRuntime(containerd.endpoint);
+      const opened = await openCriRuntime({ dataDir, signal, podCidr: flags["pod-cidr"]!, bridge: flags.bridge!, ...(endpoint !== undefined ? { endpoint } : {}) });
+      return opened.runtime;
     }
     default:
       throw new UsageError(`--runtime ${flags.runtime}: expected cri or simulated`);
