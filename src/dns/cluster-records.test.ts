@@ -43,7 +43,7 @@ const cases: { name: string; type: number; rcode: number; answers: RecordData[];
   { name: "web.default.svc.cluster.local.default.svc.cluster.local", type: A, rcode: NXDOMAIN, answers: [], soa: "cluster.local" },
   { name: "default.svc.cluster.local", type: A, rcode: NOERROR, answers: [], soa: "cluster.local" },
   { name: "nonamespace.svc.cluster.local", type: A, rcode: NXDOMAIN, answers: [], soa: "cluster.local" },
-  { name: "cluster.local", type: SOA, rcode: NOERROR, answers: [{ type: "SOA", mname: "ns.dns.cluster.local", rname: "hostmaster.cluster.local", serial: 1, refresh: 7200, retry: 1800, expire: 86400, minimum: 5 }] },
+  { name: "cluster.local", type: SOA, rcode: NOERROR, answers: [{ type: "SOA", mname: "ns.dns.cluster.local", rname: "hostmaster.cluster.local", serial: 1, refresh: 7200, retry: 1800, expire: 86400, minimum: 30 }] },
   { name: "db.shop.svc.cluster.local", type: A, rcode: NOERROR, answers: [{ type: "A", address: "10.42.0.11" }, { type: "A", address: "10.42.0.12" }] },
   { name: "db-0.db.shop.svc.cluster.local", type: A, rcode: NOERROR, answers: [{ type: "A", address: "10.42.0.11" }] },
   { name: "db-2.db.shop.svc.cluster.local", type: A, rcode: NXDOMAIN, answers: [], soa: "cluster.local" },
@@ -78,7 +78,7 @@ describe("resolveQuestion", () => {
       assert.deepEqual(resolution.answers.map((record) => record.data), answers);
       assert.deepEqual(resolution.authority.map((record) => record.name), soa === undefined ? [] : [soa]);
       assert.deepEqual(resolution.additional.map((record) => record.name), additional ?? []);
-      for (const record of resolution.answers) assert.equal(record.ttl, 5);
+      for (const record of resolution.answers) assert.equal(record.ttl, 30);
     });
   }
 });

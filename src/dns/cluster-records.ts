@@ -1,5 +1,6 @@
 // Pure: what cluster DNS answers, from Services and EndpointSlices, in the
-// shape of CoreDNS's kubernetes plugin (`pods insecure`, TTL 5):
+// shape of CoreDNS's kubernetes plugin as upstream's default Corefile
+// configures it (`pods insecure`, `ttl 30`; the plugin's own default is 5):
 // <svc>.<ns>.svc.<domain> -> ClusterIP, or the ready endpoints when headless;
 // <hostname>.<svc>.<ns>.svc.<domain> for endpoints with a hostname;
 // _<port>._<proto>.<svc>.<ns>.svc.<domain> SRV; <a-b-c-d>.<ns>.pod.<domain>;
@@ -17,7 +18,7 @@ export interface ClusterDnsSettings {
   reverseCidrs: readonly string[];
 }
 
-export const defaultClusterDnsSettings: ClusterDnsSettings = { domain: "cluster.local", ttl: 5, reverseCidrs: ["10.42.0.0/16", "10.43.0.0/16"] };
+export const defaultClusterDnsSettings: ClusterDnsSettings = { domain: "cluster.local", ttl: 30, reverseCidrs: ["10.42.0.0/16", "10.43.0.0/16"] };
 
 export interface Resolution {
   rcode: number;

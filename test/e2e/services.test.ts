@@ -110,7 +110,7 @@ if (skipReason) {
 } else {
   before(async () => {
     fixture = await openContainerdFixture({ bridge: "skiff-sv0", podCidr });
-    server = await startServer(["--disable-agent"]);
+    server = await startServer();
     client = await RestClient.fromKubeconfig(server.kubeconfig);
     agentDir = await mkdtemp(join(tmpdir(), "skiff-services-e2e-"));
     await startAgent();
