@@ -44,6 +44,12 @@ export class StreamRequestError extends Error {
 
 const execProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io", "channel.k8s.io"];
 const tunnelledPortForward = "SPDY/3.1+portforward.k8s.io";
+/**
+ * kubectl's port-forward subprotocol has a "/", which the WebSocket library
+ * refuses as a token: it is offered to the library under this stand-in and
+ * answered under its real name.
+ */
+const tunnelledStandIn = "spdy-3.1-portforward.k8s.io";
 const spdyExecVersions = ["v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io"];
 
 /** Starts serving; resolves with the bound port once listening. The server closes when signal aborts. */
@@ -55,7 +61,10 @@ export async function startKubeletServer(options: KubeletServerOptions, signal: 
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
-  const webSockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => [...execProtocols, tunnelledPortForward].find((p) => offered.has(p)) ?? false });
+  const webSockets = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => (offered.has(tunnelledStandIn) ? tunnelledPortForward : (execProtocols.find((p) => offered.has(p)) ?? false)),
+  });
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
     void serveUpgrade(options, webSockets, req, socket, head).catch((e: unknown) => refuseUpgrade(socket, e));
@@ -265,6 +274,8 @@ async function serveUpgrade(options: KubeletServerOptions, webSockets: WebSocket
     if (sandboxId === undefined) throw new StreamRequestError(`pod ${namespace}/${pod} has no running sandbox`, 404);
     const onStream = portForwardStreams((port) => runtime.portForward(sandboxId, [port]), options.log);
     if (isWebSocket) {
+      const offered = headerList(req, "sec-websocket-protocol");
+      req.headers["sec-websocket-protocol"] = offered.map((p) => (p === tunnelledPortForward ? tunnelledStandIn : p)).join(", ");
       webSockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
         if (ws.protocol !== tunnelledPortForward) return ws.close(1002, "unsupported protocol");
         const session = new SpdySession((bytes) => ws.send(bytes), onStream, () => ws.close(1000));
