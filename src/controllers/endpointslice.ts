@@ -28,14 +28,22 @@ export interface EndpointSliceControllerOptions {
   runner?: Omit<RunnerOptions, "workers">;
 }
 
-// How soon to look again while the cache lags behind our own writes.
+// How soon to look again while the cache lags behind our own writes, and for
+// how long at most: a slice someone else deleted meanwhile never shows up.
 const cacheLagRetryMs = 50;
+const cacheLagLimitMs = 5_000;
+
+interface Written {
+  /** The resourceVersion we wrote, or "deleted". */
+  version: string;
+  atMs: number;
+}
 
 export class EndpointSliceController implements Reconciler {
   readonly name = "endpointslice";
   private readonly runner: Runner;
-  /** Per Service key: slice name -> resourceVersion we wrote, or "deleted". */
-  private readonly written = new Map<string, Map<string, string>>();
+  /** Per Service key: the slices we wrote that the cache may not show yet. */
+  private readonly written = new Map<string, Map<string, Written>>();
 
   constructor(private readonly options: EndpointSliceControllerOptions) {
     this.runner = new Runner(this, { ...options.runner, workers: options.workers ?? 1 });
@@ -57,12 +65,12 @@ export class EndpointSliceController implements Reconciler {
     const existing = this.options.slices
       .list(namespace)
       .filter((s) => s.metadata?.labels?.[serviceNameLabel] === name && s.metadata?.labels?.[managedByLabel] === managedByValue);
-    if (!this.cacheShowsOurWrites(key, existing)) return { requeueAfterMs: cacheLagRetryMs };
     // A deleted Service's slices go with it through their owner reference (the garbage collector).
     if (service === undefined || service.metadata?.deletionTimestamp != null || !hasSelector(service) || service.spec?.type === "ExternalName") {
       this.written.delete(key);
       return;
     }
+    if (!this.cacheShowsOurWrites(key, existing)) return { requeueAfterMs: cacheLagRetryMs };
     const plan = planSlices({
       service,
       pods: this.options.pods.list(namespace),
@@ -71,20 +79,20 @@ export class EndpointSliceController implements Reconciler {
       ...(this.options.maxEndpointsPerSlice === undefined ? {} : { maxEndpoints: this.options.maxEndpointsPerSlice }),
     });
     const api = inNamespace(resources.endpointSlices, namespace);
-    const written = this.written.get(key) ?? new Map<string, string>();
+    const written = this.written.get(key) ?? new Map<string, Written>();
     this.written.set(key, written);
     try {
       for (const slice of plan.create) {
         const created = await this.options.client.create<EndpointSlice>(api, slice, { signal });
-        written.set(created.metadata!.name!, created.metadata!.resourceVersion!);
+        written.set(created.metadata!.name!, { version: created.metadata!.resourceVersion!, atMs: Date.now() });
       }
       for (const slice of plan.update) {
         const updated = await this.options.client.update<EndpointSlice>(api, slice, { signal });
-        written.set(updated.metadata!.name!, updated.metadata!.resourceVersion!);
+        written.set(updated.metadata!.name!, { version: updated.metadata!.resourceVersion!, atMs: Date.now() });
       }
       for (const slice of plan.remove) {
         await this.options.client.delete(api, slice.metadata!.name!, { signal });
-        written.set(slice.metadata!.name!, "deleted");
+        written.set(slice.metadata!.name!, { version: "deleted", atMs: Date.now() });
       }
     } catch (error) {
       // A stale cache: the watch event that follows brings this key back.
@@ -97,13 +105,14 @@ export class EndpointSliceController implements Reconciler {
   private cacheShowsOurWrites(key: string, existing: readonly EndpointSlice[]): boolean {
     const written = this.written.get(key);
     if (written === undefined) return true;
-    for (const [sliceName, version] of written) {
+    let allSeen = true;
+    for (const [sliceName, { version, atMs }] of written) {
       const cached = existing.find((s) => s.metadata?.name === sliceName);
       const seen = version === "deleted" ? cached === undefined : cached !== undefined && Number(cached.metadata?.resourceVersion) >= Number(version);
-      if (!seen) return false;
-      written.delete(sliceName);
+      if (seen || Date.now() - atMs > cacheLagLimitMs) written.delete(sliceName);
+      else allSeen = false;
     }
-    return true;
+    return allSeen;
   }
 }
 
