@@ -115,7 +115,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Flags of the agent `skiff server` runs in its own process. */
-export function localAgentFlags(kubeconfig: string, dataDir: string): AgentFlags {
-  return parseFlags(spec, ["--kubeconfig", kubeconfig, "--data-dir", dataDir]);
+/** Flags of the agent `skiff server` runs in its own process; extra are agent flags the server passes on (--bridge, --pod-cidr, --kubelet-port). */
+export function localAgentFlags(kubeconfig: string, dataDir: string, extra: string[] = []): AgentFlags {
+  return parseFlags(spec, ["--kubeconfig", kubeconfig, "--data-dir", dataDir, ...extra]);
 }

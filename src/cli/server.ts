@@ -31,6 +31,9 @@ const spec = {
   "scheduler-config": { type: "string", help: "a KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) YAML file" },
   "ingress-port": { type: "number", default: 80, help: "port (on all addresses) of the local node's HTTP ingress for Ingresses of class skiff" },
   "disable-ingress": { type: "boolean", help: "do not run the ingress (it also stays off with --disable-agent)" },
+  "pod-cidr": { type: "string", default: "10.42.0.0/24", help: "the local node's slice of the pod network 10.42.0.0/16" },
+  bridge: { type: "string", default: "skiff0", help: "Linux bridge of the local node's pods" },
+  "kubelet-port": { type: "number", default: 10250, help: "port of the local agent's HTTPS server (0: any free port)" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -127,7 +130,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     controller.abort();
   });
   // The local agent (node name = hostname) also reaches the API over HTTPS; the server outlives its failure.
-  const agent = flags["disable-agent"] ? Promise.resolve() : runAgent(localAgentFlags(kubeconfigPath, dataDir), controller.signal);
+  const agent = flags["disable-agent"] ? Promise.resolve() : runAgent(localAgentFlags(kubeconfigPath, dataDir, ["--pod-cidr", flags["pod-cidr"]!, "--bridge", flags.bridge!, "--kubelet-port", String(flags["kubelet-port"])]), controller.signal);
   agent.catch((e: unknown) => console.error(`skiff: local agent stopped: ${e instanceof Error ? e.message : String(e)}`));
   // The ingress belongs to the local node (its status names the node's address), so it runs only beside the local agent.
   const ingress =
