@@ -252,7 +252,9 @@ export class ResourceRest {
       try {
         return await this.writeUpdate(namespace, current, wanted, currentVersion, opts, part);
       } catch (e) {
-        if (e instanceof ApiError && e.reason === "Conflict" && requested === undefined && attempt < maxPatchRetries) continue;
+        // A precondition the request itself carried was checked above against a fresh read, so a conflict
+        // here is a write that raced ours: start over, as upstream's patch does.
+        if (e instanceof ApiError && e.reason === "Conflict" && attempt < maxPatchRetries) continue;
         throw e;
       }
     }
