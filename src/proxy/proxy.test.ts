@@ -48,7 +48,7 @@ const servicesApi = inNamespace(resources.services, "default");
 const service = (name: string, ip: string): Service => ({ metadata: { name, namespace: "default" }, spec: { clusterIP: ip, ports: [{ port: 80 }] } });
 
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.ok(check(), `timed out waiting for ${what}`);
 }
 
@@ -58,7 +58,7 @@ describe("ServiceProxy", () => {
     const iptables = new RecordingIptables();
     // A leftover chain of an earlier run: deleted by the first sync.
     iptables.chains.nat.push("KUBE-SVC-AAAAAAAAAAAAAAAA", "DOCKER");
-    const proxy = new ServiceProxy({ client: api, nodeName: "n", clusterCidr: "10.42.0.0/16", iptables, minSyncIntervalMs: 200, retryIntervalMs: 50, log: () => {} });
+    const proxy = new ServiceProxy({ client: api, nodeName: "n", clusterCidr: "10.42.0.0/16", iptables, minSyncIntervalMs: 200, retryIntervalMs: 50, resyncPeriodMs: 500, log: () => {} });
     const controller = new AbortController();
     const stopped = proxy.start(controller.signal);
     try {
@@ -76,6 +76,10 @@ describe("ServiceProxy", () => {
       const before = iptables.restores.length;
       await api.delete(servicesApi, "s0");
       await until(() => iptables.restores.length > before && !iptables.restores.at(-1)!.includes("10.43.0.100/32"), "the retried sync");
+
+      // Someone flushes our jumps: the periodic resync puts them back without any API change.
+      iptables.jumps.clear();
+      await until(() => iptables.jumps.size === 7, "the periodic resync");
     } finally {
       controller.abort();
       await stopped;

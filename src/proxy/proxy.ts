@@ -18,6 +18,7 @@ export interface ServiceProxyOptions {
   iptables?: Iptables;
   clock?: Clock;
   minSyncIntervalMs?: number;
+  resyncPeriodMs?: number;
   retryIntervalMs?: number;
   log?: (line: string) => void;
 }
@@ -62,10 +63,27 @@ export class ServiceProxy {
         this.pending = true;
         let lastSync = -Infinity;
         while (!signal.aborted) {
-          if (!this.pending) await new Promise<void>((resolve) => {
-            this.wake = resolve;
-            signal.addEventListener("abort", () => resolve(), { once: true });
-          });
+          if (!this.pending) {
+            // A full resync now and then repairs rules someone else flushed (upstream's --iptables-sync-period).
+            let resync = false;
+            let cancelResync = () => {};
+            let onAbort = () => {};
+            await new Promise<void>((resolve) => {
+              this.wake = resolve;
+              onAbort = resolve;
+              cancelResync = this.clock.setTimer(this.options.resyncPeriodMs ?? 30_000, () => {
+                resync = true;
+                resolve();
+              });
+              signal.addEventListener("abort", onAbort, { once: true });
+            });
+            cancelResync();
+            signal.removeEventListener("abort", onAbort);
+            if (resync) {
+              this.pending = true;
+              chains = undefined;
+            }
+          }
           this.wake = undefined;
           const wait = lastSync + (this.options.minSyncIntervalMs ?? 1000) - this.clock.now();
           if (wait > 0) await sleep(this.clock, wait, signal);

@@ -72,14 +72,17 @@ async function startAgent(): Promise<void> {
   });
 }
 
-async function stopAgent(): Promise<void> {
+/** Whether the agent stopped cleanly (and so removed its rules itself). */
+async function stopAgent(): Promise<boolean> {
   const child = agent;
-  if (child === undefined || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
+  if (child === undefined) return true;
+  if (child.exitCode !== null) return false;
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  await exited;
+  const code = await exited;
   clearTimeout(timer);
+  return code === 0;
 }
 
 const webLabels = { app: "web-svc-e2e" };
@@ -136,9 +139,8 @@ if (skipReason) {
 
   after(async () => {
     if (agent?.exitCode === null && client !== undefined) await deletePods();
-    await stopAgent();
-    // The agent removes its rules on SIGTERM; this also covers an agent that crashed.
-    await removeProxyRules().catch(() => undefined);
+    // The agent removes its rules on SIGTERM; one that crashed or had to be killed left them.
+    if (!(await stopAgent())) await removeProxyRules().catch(() => undefined);
     client?.close();
     await server?.stop();
     await fixture?.close();
