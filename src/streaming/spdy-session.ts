@@ -49,6 +49,7 @@ export class SpdySession {
   private readonly streams = new Map<number, SpdyStream>();
   private lastStreamId = 0;
   private closed = false;
+  private nextOwnId = -1;
 
   /** send: bytes for the peer; onStream: a stream the peer opened (already accepted); onGoAway: the peer is done. */
   constructor(
@@ -64,6 +65,15 @@ export class SpdySession {
   /** Feeds bytes from the peer; throws SpdyProtocolError on a malformed stream. */
   receive(bytes: Buffer): void {
     for (const frame of this.reader.push(bytes)) this.dispatch(frame);
+  }
+
+  /** Opens a stream from our side (the client role: odd ids); the peer's data arrives on it like on accepted ones. */
+  open(headers: Record<string, string>): SpdyStream {
+    const id = (this.nextOwnId += 2);
+    const stream = new SpdyStream(id, headers, this);
+    this.streams.set(id, stream);
+    this.sendFrame({ type: "synStream", streamId: id, associatedId: 0, priority: 0, fin: false, unidirectional: false, headerBlock: this.codec.compress(headers) });
+    return stream;
   }
 
   goAway(): void {

@@ -124,11 +124,13 @@ if (skipReason) {
       assert.deepEqual([ok.code, ok.stdout], [0, "fine\n"]);
     });
 
-    test("kubectl exec -i passes piped stdin", async () => {
+    test("kubectl exec -i passes piped stdin, and its end (cat finishes)", async () => {
       const r = await server.kubectl(["exec", "-i", "talker", "--", "sh", "-c", "read line; echo got $line"], { input: "hello\n" });
       assert.equal(r.stdout, "got hello\n", r.stderr);
       const spdy = await server.kubectl(["exec", "-i", "talker", "--", "sh", "-c", "read line; echo got $line"], { input: "there\n", env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: "false" } });
       assert.equal(spdy.stdout, "got there\n", spdy.stderr);
+      const eof = await server.kubectl(["exec", "-i", "talker", "--", "cat"], { input: "to the end\n" });
+      assert.deepEqual([eof.code, eof.stdout], [0, "to the end\n"], eof.stderr);
     });
 
     test("kubectl logs -f receives a line written later", async () => {

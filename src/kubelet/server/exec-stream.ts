@@ -1,10 +1,11 @@
 // exec and attach for kubectl: its side speaks channel.k8s.io over WebSocket
-// (v5, v4) or SPDY/3.1 streams; the runtime side is a v4 WebSocket to the
-// runtime's streaming server. Output, the exit Status and TTY resizes pass
+// (v5, v4) or SPDY/3.1 streams; the runtime side is SPDY (remotecommand v4)
+// to the runtime's streaming server. Output, the exit Status and TTY resizes pass
 // through; a runtime failure becomes a Failure Status on the error channel.
 import type WebSocket from "ws";
-import { openRuntimeSocket, sendWhenOpen } from "./runtime-socket.ts";
-import type { SpdyStream } from "../../streaming/spdy-session.ts";
+import type { Duplex } from "node:stream";
+import { dialRuntime } from "./runtime-socket.ts";
+import { SpdySession, type SpdyStream } from "../../streaming/spdy-session.ts";
 
 /** What kubectl sends during a session. */
 export interface ClientInput {
@@ -114,51 +115,72 @@ export function spdyExecClient(expected: readonly string[]): { client: ExecClien
   return { client, accept, ready, closed };
 }
 
-/** Connects kubectl's session to the runtime's streaming URL until either side ends. */
-export function bridgeExec(runtimeUrl: string, client: ExecClient): void {
-  let runtime: WebSocket;
+/**
+ * Connects kubectl's session to the runtime's streaming URL over SPDY
+ * (remotecommand v4) until either side ends. SPDY rather than the runtime's
+ * v4 WebSocket: only SPDY can half-close stdin, so commands reading to EOF finish.
+ */
+export function bridgeExecSpdy(runtimeUrl: string, client: ExecClient, streams: { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }): void {
+  let socket: Duplex;
   try {
-    runtime = openRuntimeSocket(runtimeUrl);
+    socket = dialRuntime(runtimeUrl);
   } catch (e) {
     client.status(failureStatus(e instanceof Error ? e.message : String(e)));
     client.close();
     return;
   }
+  const target = new URL(runtimeUrl);
+  socket.write(`POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\nContent-Length: 0\r\n\r\n`);
   let done = false;
   const finish = () => {
     if (done) return;
     done = true;
     client.close();
+    socket.destroy();
   };
-  runtime.on("message", (raw: Buffer) => {
-    const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-    if (data.length < 1) return;
-    const payload = data.subarray(1);
-    switch (data[0]) {
-      case channel.stdout:
-        if (payload.length > 0) client.stdout(payload);
-        return;
-      case channel.stderr:
-        if (payload.length > 0) client.stderr(payload);
-        return;
-      case channel.error:
-        if (payload.length > 0) client.status(payload);
-        return;
+  const session = new SpdySession((bytes) => socket.write(bytes), (stream) => stream.reset(), finish);
+  let head: Buffer | undefined = Buffer.alloc(0);
+  socket.on("data", (chunk: Buffer) => {
+    try {
+      if (head === undefined) return session.receive(chunk);
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf("\r\n\r\n");
+      if (end === -1) return;
+      const status = head.subarray(0, end).toString().split("\r\n")[0] ?? "";
+      const rest = head.subarray(end + 4);
+      head = undefined;
+      if (!/^HTTP\/1\.1 101/.test(status)) {
+        client.status(failureStatus(`the runtime refused the stream: ${status}`));
+        return finish();
+      }
+      if (rest.length > 0) session.receive(rest);
+    } catch (e) {
+      client.status(failureStatus(`the runtime's stream failed: ${e instanceof Error ? e.message : String(e)}`));
+      finish();
     }
   });
-  runtime.on("close", finish);
-  runtime.on("error", (e) => {
-    if (!done) client.status(failureStatus(`the runtime's stream failed: ${e.message}`));
+  socket.on("close", finish);
+  socket.on("error", () => {});
+  const error = session.open({ streamtype: "error" });
+  const stdin = streams.stdin ? session.open({ streamtype: "stdin" }) : undefined;
+  const stdout = streams.stdout ? session.open({ streamtype: "stdout" }) : undefined;
+  const stderr = streams.stderr ? session.open({ streamtype: "stderr" }) : undefined;
+  const resize = streams.tty ? session.open({ streamtype: "resize" }) : undefined;
+  const statusBytes: Buffer[] = [];
+  error.onData = (d) => statusBytes.push(d);
+  error.onEnd = () => {
+    if (statusBytes.length > 0) client.status(Buffer.concat(statusBytes));
     finish();
-  });
+  };
+  if (stdout) stdout.onData = (d) => client.stdout(d);
+  if (stderr) stderr.onData = (d) => client.stderr(d);
   client.listen({
-    stdin: (d) => sendWhenOpen(runtime, Buffer.concat([Buffer.of(channel.stdin), d])),
-    resize: (d) => sendWhenOpen(runtime, Buffer.concat([Buffer.of(channel.resize), d])),
-    // The v4 protocol to the runtime cannot half-close stdin: commands reading to EOF keep waiting.
-    stdinEnd: () => {},
+    stdin: (d) => stdin?.write(d),
+    stdinEnd: () => stdin?.end(),
+    resize: (d) => resize?.write(d),
     closed: () => {
       done = true;
-      runtime.close();
+      socket.destroy();
     },
   });
 }

@@ -12,7 +12,7 @@ import { SpdySession, type SpdyStream } from "../../streaming/spdy-session.ts";
 import { containerNameLabel, podNameLabel, podNamespaceLabel } from "../runtime-labels.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { streamContainerLog, type LogRequest } from "./container-logs.ts";
-import { bridgeExec, failureStatus, spdyExecClient, webSocketExecClient, type ExecClient } from "./exec-stream.ts";
+import { bridgeExecSpdy, failureStatus, spdyExecClient, webSocketExecClient, type ExecClient } from "./exec-stream.ts";
 import { portForwardStreams } from "./port-forward.ts";
 import { selfSignedServingCert } from "./serving-cert.ts";
 import { statsSummary } from "./stats-summary.ts";
@@ -245,7 +245,7 @@ async function serveUpgrade(options: KubeletServerOptions, webSockets: WebSocket
     const runtimeUrl = () => (kind === "exec" ? runtime.exec({ containerId, cmd: command, ...request }) : runtime.attach({ containerId, ...request }));
     const start = (client: ExecClient) =>
       void runtimeUrl().then(
-        (url) => bridgeExec(url, client),
+        (url) => bridgeExecSpdy(url, client, request),
         (e: unknown) => {
           client.status(failureStatus(e instanceof Error ? e.message : String(e)));
           client.close();
