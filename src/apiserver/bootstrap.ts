@@ -1,10 +1,12 @@
 // What exists from the first start: the system namespaces, the `kubernetes`
-// Service in default and the default IngressClass `skiff`. Idempotent:
+// Service in default, the default IngressClass `skiff` and the system
+// PriorityClasses. Idempotent:
 // present objects are kept.
 import type { Registry } from "./registry/lookup.ts";
 import type { ApiObject } from "./registry/strategy.ts";
 import { ApiError } from "./status.ts";
 import type { UserInfo } from "./admission/admission.ts";
+import { systemPriorityClasses } from "./admission/priority.ts";
 
 const system: UserInfo = { name: "system:apiserver", groups: ["system:masters"] };
 
@@ -45,6 +47,13 @@ export async function bootstrap(registry: Registry, apiServerAddress: { ip: stri
     await registry.rest("networking.k8s.io", "v1", "ingressclasses")!.create("", defaultIngressClass, { dryRun: false, user: system });
   } catch (e) {
     if (!(e instanceof ApiError && e.reason === "AlreadyExists")) throw e;
+  }
+  for (const priorityClass of systemPriorityClasses) {
+    try {
+      await registry.rest("scheduling.k8s.io", "v1", "priorityclasses")!.create("", structuredClone(priorityClass) as unknown as ApiObject, { dryRun: false, user: system });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.reason === "AlreadyExists")) throw e;
+    }
   }
   // Endpoints may not point into 127.0.0.0/8 (pods could not reach it): a
   // server bound to loopback only publishes the Service.

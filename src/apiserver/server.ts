@@ -11,10 +11,12 @@ import type { UserInfo } from "./admission/admission.ts";
 import { admissionChain } from "./admission/admission.ts";
 import { defaultTolerationSecondsPlugin } from "./admission/default-toleration-seconds.ts";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.ts";
+import { priorityAdmission } from "./admission/priority.ts";
 import { serviceAccountAuthenticator, unionAuthenticator, type Authenticator } from "./authn.ts";
 import type { ServiceAccountTokens } from "./service-account-token.ts";
 import { serviceAccountAdmission } from "./admission/service-account.ts";
 import type { ServiceAccount } from "kubernetes-types/core/v1";
+import type { PriorityClass } from "kubernetes-types/scheduling/v1";
 import { allowAll, type Authorizer } from "./authz.ts";
 import { handleReview, isReview } from "./reviews.ts";
 import { handleResource, type HttpExchange, type StreamWriter } from "./handler.ts";
@@ -93,6 +95,7 @@ export class ApiServer {
           },
         }),
         defaultTolerationSecondsPlugin(),
+        priorityAdmission({ classes: () => this.priorityClasses() }),
         ...(options.serviceAccountAdmission === undefined ? [] : [serviceAccountAdmission({ mode: options.serviceAccountAdmission, lookup: (namespace, name) => this.serviceAccount(namespace, name) })]),
       ]),
     );
@@ -171,6 +174,13 @@ export class ApiServer {
     await this.podStreams.upgrade(info, req, socket, head);
   }
   private readonly authenticator: Authenticator;
+
+  /** From the watch cache without waiting for the newest revision: upstream reads an informer's. */
+  private async priorityClasses(): Promise<PriorityClass[]> {
+    const cache = this.registry.rest("scheduling.k8s.io", "v1", "priorityclasses")!.cache;
+    await cache.ready();
+    return cache.list().items.map(({ object }) => object as PriorityClass);
+  }
 
   private async serviceAccount(namespace: string, name: string): Promise<ServiceAccount | undefined> {
     try {
