@@ -71,7 +71,8 @@ describe("@kubernetes/client-node against skiff server", { timeout: 60_000 }, ()
   let core: CoreV1Api;
 
   before(async () => {
-    server = await startServer();
+    // The test is about the client library: without the scheduler and controllers, the watch sees only this test's writes.
+    server = await startServer(["--disable-scheduler", "--disable-controller-manager"]);
     config = new KubeConfig();
     config.loadFromFile(server.kubeconfig);
     core = config.makeApiClient(CoreV1Api);
