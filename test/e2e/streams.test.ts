@@ -133,6 +133,15 @@ if (skipReason) {
       assert.deepEqual([eof.code, eof.stdout], [0, "to the end\n"], eof.stderr);
     });
 
+    test("kubectl exec -it gets a terminal", async () => {
+      const kubectl = `/usr/bin/kubectl --cache-dir=${join(server.dataDir, "kubectl-cache")} exec -it talker -- sh -c 'tty; exit 5'`;
+      const result = await new Promise<{ code: number; out: string }>((resolve) =>
+        execFile("script", ["-qec", kubectl, "/dev/null"], { env: { ...process.env, KUBECONFIG: server.kubeconfig }, timeout: 30_000 }, (e, stdout) => resolve({ code: typeof e?.code === "number" ? e.code : 0, out: stdout })),
+      );
+      assert.match(result.out, /\/dev\/pts\/\d+/);
+      assert.equal(result.code, 5, result.out);
+    });
+
     test("kubectl logs -f receives a line written later", async () => {
       const follow = kubectlChild(["logs", "-f", "talker"]);
       try {
