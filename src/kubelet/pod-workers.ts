@@ -16,6 +16,7 @@ import { Runner, type Reconciler, type Requeue } from "../controllers/runner.ts"
 import type { ResourceAmounts } from "./env/container-resource.ts";
 import { expandContainerCommand, resolveContainerEnv } from "./env/resolve-container-env.ts";
 import { containerResources } from "./container-resources.ts";
+import { FreshCall } from "./fresh-call.ts";
 import { goDuration } from "./go-duration.ts";
 import { runLifecycleHook, type HookSubject } from "./lifecycle-hook.ts";
 import { DEFAULT_POD_CIDR } from "./probes/probe-target.ts";
@@ -24,7 +25,7 @@ import { planPodSync, type ContainerStart, type PodRuntimeState } from "./pod-sy
 import { podStatus, type WaitingReason } from "./pod-status.ts";
 import { restartDecision, type BackoffEntry } from "./restart-backoff.ts";
 import { containerLabels, podUidLabel } from "./runtime-labels.ts";
-import type { DnsConfig, KeyValue, Mount, Runtime, SandboxConfig } from "./runtime/runtime.ts";
+import type { DnsConfig, KeyValue, Mount, Runtime, SandboxConfig, SandboxStatus } from "./runtime/runtime.ts";
 import { containerLogPath, sandboxConfig } from "./sandbox-config.ts";
 import type { StatusManager } from "./status-manager.ts";
 
@@ -92,10 +93,12 @@ export class PodWorkers implements Reconciler {
   private readonly runner: Runner;
   private readonly clock: Clock;
   private readonly runtimeName: string;
+  private readonly sandboxes: FreshCall<SandboxStatus[]>;
 
   constructor(private readonly options: PodWorkersOptions) {
+    this.sandboxes = new FreshCall(() => options.runtime.listPodSandboxes());
     this.clock = options.clock ?? realClock;
-    this.runner = new Runner(this, { workers: options.workers ?? 4, clock: this.clock });
+    this.runner = new Runner(this, { workers: options.workers ?? 32, clock: this.clock });
     this.runtimeName = options.runtime.kind === "cri" ? "containerd" : "simulated";
   }
 
@@ -152,7 +155,7 @@ export class PodWorkers implements Reconciler {
   }
 
   private async runtimeState(uid: string): Promise<PodRuntimeState> {
-    const [sandboxes, containers] = await Promise.all([this.options.runtime.listPodSandboxes(), this.options.runtime.listContainers({ labels: { [podUidLabel]: uid } })]);
+    const [sandboxes, containers] = await Promise.all([this.sandboxes.get(), this.options.runtime.listContainers({ labels: { [podUidLabel]: uid } })]);
     return { sandboxes: sandboxes.filter((s) => (s.labels[podUidLabel] ?? s.metadata.uid) === uid), containers };
   }
 
