@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import type { ConfigMap, Pod } from "kubernetes-types/core/v1";
@@ -48,5 +49,26 @@ describe("SharedInformerFactory", () => {
     stop.abort();
     await running;
     assert.equal(api.openWatches, 0);
+  });
+
+  test("start and waitForSync put one listener on the caller's signal however many informers there are", async () => {
+    const api = new FakeApi();
+    const factory = new SharedInformerFactory(api);
+    for (let i = 0; i < 30; i++) factory.informerFor<Pod>(resources.pods, { namespace: `ns${i}` });
+    const caller = new AbortController();
+    const unsynced = factory.waitForSync(caller.signal);
+    assert.equal(getEventListeners(caller.signal, "abort").length, 1);
+    caller.abort();
+    assert.equal(await unsynced, false);
+    assert.equal(getEventListeners(caller.signal, "abort").length, 0);
+
+    const stop = new AbortController();
+    const running = factory.start(stop.signal);
+    assert.equal(getEventListeners(stop.signal, "abort").length, 1);
+    const waiting = new AbortController();
+    assert.equal(await factory.waitForSync(waiting.signal), true);
+    assert.equal(getEventListeners(waiting.signal, "abort").length, 0);
+    stop.abort();
+    await running;
   });
 });

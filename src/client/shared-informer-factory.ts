@@ -1,6 +1,7 @@
 // One informer per (resource, namespace, selectors) for a whole process
 // (client-go's SharedInformerFactory): the scheduler, every controller and the
 // kubelet asking for pods share one watch and one cache.
+import { setMaxListeners } from "node:events";
 import type { Clock } from "./clock.ts";
 import { InvalidClientOptionError } from "./errors.ts";
 import type { KubeClient, KubeObject, ResourceRef } from "./kube-client.ts";
@@ -55,16 +56,34 @@ export class SharedInformerFactory {
   /** Runs every informer, including those requested later, until signal aborts; resolves once all have stopped. */
   async start(signal: AbortSignal): Promise<void> {
     if (this.signal !== undefined && !this.signal.aborted) throw new InvalidClientOptionError("the informer factory is running already");
-    this.signal = signal;
-    for (const informer of this.informers.values()) this.launch(informer, signal);
+    // Each informer listens for the stop; they do so on a private signal without a listener limit, the caller's gets one listener.
+    const own = new AbortController();
+    setMaxListeners(0, own.signal);
+    this.signal = own.signal;
+    if (signal.aborted) own.abort();
+    for (const informer of this.informers.values()) this.launch(informer, own.signal);
     if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    own.abort();
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
   /** Resolves true once every informer requested so far has synced, false if signal aborts first. */
   async waitForSync(signal?: AbortSignal): Promise<boolean> {
-    const results = await Promise.all([...this.informers.values()].map((informer) => informer.waitForSync(signal)));
-    return results.every(Boolean);
+    const informers = [...this.informers.values()];
+    if (signal === undefined) return (await Promise.all(informers.map((informer) => informer.waitForSync()))).every(Boolean);
+    // One listener on the caller's signal however many informers wait (dozens would trip MaxListenersExceededWarning);
+    // the informers listen to a private signal, which also drops their waiters once this wait is over.
+    const own = new AbortController();
+    setMaxListeners(informers.length + 1, own.signal);
+    const forward = () => own.abort();
+    signal.addEventListener("abort", forward, { once: true });
+    if (signal.aborted) own.abort();
+    try {
+      return (await Promise.all(informers.map((informer) => informer.waitForSync(own.signal)))).every(Boolean);
+    } finally {
+      signal.removeEventListener("abort", forward);
+      own.abort();
+    }
   }
 
   private launch(informer: SharedIndexInformer<KubeObject>, signal: AbortSignal): void {
