@@ -35,6 +35,37 @@ describe("EventRecorder with the fake API", () => {
     assert.match(stored?.metadata?.name ?? "", /^web-1\.[0-9a-f]+$/);
   });
 
+  test("events about different objects are written at once, events about one object in order", async () => {
+    const api = new FakeApi();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const written: string[] = [];
+    // Each create takes a few milliseconds, like a round trip to a real server.
+    const slow = new Proxy(api, {
+      get(target, property, receiver) {
+        if (property !== "create") return Reflect.get(target, property, receiver);
+        return async (ref: never, body: CoreEvent) => {
+          inFlight++;
+          mostInFlight = Math.max(mostInFlight, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inFlight--;
+          written.push(`${body.involvedObject.name}:${body.reason}`);
+          return target.create(ref, body as never);
+        };
+      },
+    });
+    const recorder = new EventRecorder(slow, { component: "c", concurrency: 4 });
+    for (let i = 0; i < 5; i++) recorder.event(pod, "Normal", `R${i}`, "m");
+    await recorder.flush();
+    assert.equal(mostInFlight, 1);
+    assert.deepEqual(written, ["R0", "R1", "R2", "R3", "R4"].map((r) => `web-1:${r}`));
+
+    for (let i = 0; i < 40; i++) recorder.event({ kind: "Pod", namespace: "default", name: `p${i}`, uid: `u${i}` }, "Normal", "Scheduled", "m");
+    await recorder.flush();
+    assert.equal(mostInFlight, 4);
+    assert.equal((await storedEvents(api)).length, 45);
+  });
+
   test("a full queue drops events instead of blocking", async () => {
     const api = new FakeApi();
     const drops: string[] = [];
