@@ -69,9 +69,11 @@ describe("EventRecorder with the fake API", () => {
   test("a full queue drops events instead of blocking", async () => {
     const api = new FakeApi();
     const drops: string[] = [];
-    const recorder = new EventRecorder(api, { component: "c", queueSize: 2, onDrop: (_e, why) => drops.push(why) });
+    const warnings: string[] = [];
+    const recorder = new EventRecorder(api, { component: "c", queueSize: 2, onDrop: (_e, why) => drops.push(why), warn: (m) => warnings.push(m) });
     for (let i = 0; i < 5; i++) recorder.event(pod, "Normal", `R${i}`, "m");
     await recorder.flush();
+    assert.deepEqual(warnings, ["c: the event queue is full (2 waiting); dropping events until it drains", "c: the event queue drained; 3 events were dropped while it was full"]);
     assert.equal((await storedEvents(api)).length, 2);
     assert.equal(recorder.dropped, 3);
     assert.deepEqual(drops, Array(3).fill("the event queue is full"));

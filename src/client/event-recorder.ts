@@ -33,6 +33,8 @@ export interface EventRecorderOptions {
   correlator?: Omit<CorrelatorOptions, "clock">;
   /** Told about each event that was not written and why. */
   onDrop?: (event: CoreEvent | undefined, why: string) => void;
+  /** Where a full queue is reported, once when it fills and once when it drains (default console.warn). */
+  warn?: (message: string) => void;
 }
 
 export class EventRecorder {
@@ -41,6 +43,8 @@ export class EventRecorder {
   private readonly lanes: CoreEvent[][];
   private readonly pumps: (Promise<void> | undefined)[];
   private queued = 0;
+  /** Events refused since the queue last filled up; undefined while it has room. */
+  private overflow: number | undefined;
   private readonly closing = new AbortController();
   private droppedCount = 0;
 
@@ -72,6 +76,9 @@ export class EventRecorder {
       return;
     }
     if (this.queued >= (this.options.queueSize ?? 1000)) {
+      // Upstream's broadcaster drops too when overwhelmed; say so once rather than per event or never.
+      if (this.overflow === undefined) this.warn(`${this.options.component}: the event queue is full (${this.queued} waiting); dropping events until it drains`);
+      this.overflow = (this.overflow ?? 0) + 1;
       this.drop(undefined, "the event queue is full");
       return;
     }
@@ -122,6 +129,14 @@ export class EventRecorder {
       }
       await this.write(next);
     }
+    if (this.queued === 0 && this.overflow !== undefined) {
+      this.warn(`${this.options.component}: the event queue drained; ${this.overflow} events were dropped while it was full`);
+      this.overflow = undefined;
+    }
+  }
+
+  private warn(message: string): void {
+    (this.options.warn ?? console.warn)(message);
   }
 
   private async write(event: CoreEvent): Promise<void> {
