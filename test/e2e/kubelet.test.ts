@@ -14,6 +14,7 @@ import { inNamespace, resources } from "../../src/client/resources.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { containerdSkipReason, openContainerdFixture, type ContainerdFixture } from "../../src/kubelet/runtime/cri/containerd-fixture.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import { eventually as pollUntil } from "../support/eventually.ts";
 
 const skipReason = containerdSkipReason();
 const nodeName = "e2e-kubelet";
@@ -51,21 +52,9 @@ async function stopAgent(signal: NodeJS.Signals): Promise<void> {
   await exited;
 }
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-      last = undefined;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}\nagent output:\n${agentOutput.slice(-3000)}`);
-}
+/** Polls with this file's output attached to a timeout. */
+const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs?: number): Promise<T> =>
+  pollUntil(what, check, timeoutMs, { intervalMs: 200, context: () => `agent output:\n${agentOutput.slice(-3000)}` });
 
 function shellPod(name: string, script: string, restartPolicy: string, grace?: number): Pod {
   return {

@@ -16,6 +16,7 @@ import { RestClient } from "../../src/client/rest-client.ts";
 import { stopContainerd } from "../../src/kubelet/runtime/containerd/start-containerd.ts";
 import { containerdSkipReason, ensureTestImages } from "../../src/kubelet/runtime/cri/containerd-fixture.ts";
 import { freePort } from "../support/server.ts";
+import { eventually as pollUntil } from "../support/eventually.ts";
 
 const skipReason = containerdSkipReason();
 const bridge = "skiff-la0";
@@ -28,21 +29,9 @@ let server: ChildProcess | undefined;
 let output = "";
 let client: RestClient | undefined;
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-      last = undefined;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}\nserver output:\n${output.slice(-3000)}`);
-}
+/** Polls with this file's output attached to a timeout. */
+const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs?: number): Promise<T> =>
+  pollUntil(what, check, timeoutMs, { intervalMs: 200, context: () => `server output:\n${output.slice(-3000)}` });
 
 function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

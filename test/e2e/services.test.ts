@@ -20,6 +20,7 @@ import { RestClient } from "../../src/client/rest-client.ts";
 import { containerdSkipReason, openContainerdFixture, type ContainerdFixture } from "../../src/kubelet/runtime/cri/containerd-fixture.ts";
 import { removeProxyRules } from "../../src/proxy/proxy.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import { eventually } from "../support/eventually.ts";
 
 const run = promisify(execFile);
 const skipReason = containerdSkipReason();
@@ -34,22 +35,6 @@ let fixture: ContainerdFixture;
 let agentDir: string;
 let agent: ChildProcess | undefined;
 let agentOutput = "";
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-      last = undefined;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}\nagent output:\n${agentOutput.slice(-3000)}`);
-}
 
 /** curl from the host; exit code 7 is "could not connect" (refused), 28 a timeout. */
 async function curl(url: string): Promise<{ code: number; body: string }> {

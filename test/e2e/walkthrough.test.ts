@@ -18,6 +18,7 @@ import type { ReplicaSet } from "kubernetes-types/apps/v1";
 import { containerdSkipReason, ensureTestImages } from "../../src/kubelet/runtime/cri/containerd-fixture.ts";
 import { stopContainerd } from "../../src/kubelet/runtime/containerd/start-containerd.ts";
 import { freePort } from "../support/server.ts";
+import { eventually } from "../support/eventually.ts";
 
 const skipReason = containerdSkipReason();
 const root = new URL("../..", import.meta.url).pathname;
@@ -85,21 +86,6 @@ async function curl(url: string, seconds: number, headers: string[] = [], onFail
   return result.code === 0 ? result.stdout : undefined;
 }
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000, context: () => string = () => ""): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 2_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}\n${context()}`);
-}
-
 describe("walkthrough: Deployment, Service, rolling update, DNS and Ingress on the local node", { skip: skipReason }, () => {
   let dataDir: string;
   let server: ChildProcess;
@@ -152,7 +138,7 @@ describe("walkthrough: Deployment, Service, rolling update, DNS and Ingress on t
       if (!node?.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")) return undefined;
       nodeIP = node.status.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
       return true;
-    }, 90_000, serverLog);
+    }, 90_000, { context: serverLog, intervalMs: 500 });
   });
 
   after(async () => {
@@ -183,7 +169,7 @@ describe("walkthrough: Deployment, Service, rolling update, DNS and Ingress on t
     const setName = sets.items[0]!.metadata!.name!;
     const hash = sets.items[0]!.metadata!.labels!["pod-template-hash"]!;
     assert.equal(setName, `${deployment}-${hash}`);
-    const pods = await eventually("the pod serving web v1", () => podsServing(1, "v1"), 60_000, serverLog);
+    const pods = await eventually("the pod serving web v1", () => podsServing(1, "v1"), 60_000, { context: serverLog, intervalMs: 500 });
     const pod = pods[0]!;
     assert.match(pod.metadata!.name!, new RegExp(`^${setName}-[a-z0-9]{5}$`));
     assert.deepEqual(pod.metadata?.labels, { app: "nginx", "pod-template-hash": hash });
@@ -194,10 +180,10 @@ describe("walkthrough: Deployment, Service, rolling update, DNS and Ingress on t
   test("2. a deleted pod is replaced by one that serves; scaled to 3, three pods serve", async () => {
     const [first] = await readyPods();
     await kubectlOk("delete", "pod", first!.metadata!.name!, "--wait=false");
-    const replaced = await eventually("a replacement pod serving", () => podsServing(1, "v1"), 60_000, serverLog);
+    const replaced = await eventually("a replacement pod serving", () => podsServing(1, "v1"), 60_000, { context: serverLog, intervalMs: 500 });
     assert.notEqual(replaced[0]!.metadata!.name, first!.metadata!.name);
     await kubectlOk("scale", `deployment/${deployment}`, "--replicas=3");
-    const three = await eventually("three pods serving", () => podsServing(3, "v1"), 60_000, serverLog);
+    const three = await eventually("three pods serving", () => podsServing(3, "v1"), 60_000, { context: serverLog, intervalMs: 500 });
     assert.equal(new Set(three.map((p) => p.status?.podIP)).size, 3);
   });
 
@@ -214,14 +200,14 @@ describe("walkthrough: Deployment, Service, rolling update, DNS and Ingress on t
       const viaNodePort = await curl(`http://${nodeIP}:${nodePort}/`, 2);
       return viaClusterIP?.startsWith("web v1") && viaNodePort?.startsWith("web v1") ? true : undefined;
     };
-    await eventually("the ClusterIP and the NodePort answering", answers, 30_000, serverLog);
+    await eventually("the ClusterIP and the NodePort answering", answers, 30_000, { context: serverLog, intervalMs: 500 });
     const [victim] = await readyPods();
     await kubectlOk("delete", "pod", victim!.metadata!.name!, "--wait=false");
     for (let i = 0; i < 5; i++) assert.ok(await eventually("the Service answering after a pod deletion", answers, 10_000), `round ${i}`);
   });
 
   test("4. set image rolls out to web:v2 with upstream's scaling events, and a client of the ClusterIP sees no failure", async () => {
-    await eventually("three pods serving again", () => podsServing(3, "v1"), 60_000, serverLog);
+    await eventually("three pods serving again", () => podsServing(3, "v1"), 60_000, { context: serverLog, intervalMs: 500 });
     const oldSet = (await json<{ items: ReplicaSet[] }>("get", "rs", "-l", "app=nginx")).items[0]!.metadata!.name!;
     await kubectlOk("set", "image", `deployment/${deployment}`, "web=localhost:5000/web:v2");
     const rollout = kubectl("rollout", "status", `deployment/${deployment}`, "--timeout=120s");
@@ -238,7 +224,7 @@ describe("walkthrough: Deployment, Service, rolling update, DNS and Ingress on t
     }
     const finished = await rollout;
     assert.equal(finished.code, 0, finished.stderr);
-    await eventually("three pods serving v2", () => podsServing(3, "v2"), 60_000, serverLog);
+    await eventually("three pods serving v2", () => podsServing(3, "v2"), 60_000, { context: serverLog, intervalMs: 500 });
     assert.deepEqual(failures, [], `${failures.length} of ${requests} requests to the ClusterIP failed during the rollout (versions seen: ${[...versions].join(", ")})`);
     const sets = await json<{ items: ReplicaSet[] }>("get", "rs", "-l", "app=nginx");
     const newSet = sets.items.find((s) => s.metadata?.name !== oldSet)!.metadata!.name!;
@@ -259,7 +245,7 @@ describe("walkthrough: Deployment, Service, rolling update, DNS and Ingress on t
 
   test("5a. an Ingress for host web.example routes to the Service through the node's ingress and reports the node address", async () => {
     await kubectlOk("create", "ingress", "web", `--rule=web.example/*=${deployment}:80`);
-    const body = await eventually("the ingress answering", () => curl(`http://127.0.0.1:${ingressPort}/`, 5, ["Host: web.example"]), 30_000, serverLog);
+    const body = await eventually("the ingress answering", () => curl(`http://127.0.0.1:${ingressPort}/`, 5, ["Host: web.example"]), 30_000, { context: serverLog, intervalMs: 500 });
     assert.match(body, /^web v2 nginx-deployment-/);
     assert.equal(await curl(`http://127.0.0.1:${ingressPort}/`, 5, ["Host: other.example"]), undefined, "an unknown host is not routed");
     const address = await eventually("the Ingress status", async () => (await kubectlOk("get", "ingress", "web", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}")) || undefined, 30_000);
@@ -281,7 +267,7 @@ describe("walkthrough: Deployment, Service, rolling update, DNS and Ingress on t
     clientLogs = eventually("the client pod finishing", async () => {
       const pod = await json<Pod>("get", "pod", "dns-client");
       return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed" ? kubectlOk("logs", "dns-client") : undefined;
-    }, 60_000, serverLog);
+    }, 60_000, { context: serverLog, intervalMs: 500 });
     const logs = await clientLogs;
     assert.match(logs, /nslookup-exit=0/, logs);
     assert.match(logs, new RegExp(`Name:\\s+${name.replaceAll(".", "\\.")}\\s+Address: ${clusterIP.replaceAll(".", "\\.")}\\s`), logs);

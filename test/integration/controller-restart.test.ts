@@ -13,6 +13,7 @@ import { RestClient } from "../../src/client/rest-client.ts";
 import { startControllerManager } from "../../src/controllers/manager.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
+import { eventually } from "../support/eventually.ts";
 
 const namespace = "default";
 const deploymentsApi = inNamespace(resources.deployments, namespace);
@@ -39,21 +40,6 @@ after(async () => {
   client.close();
   await server.stop();
 });
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
-}
 
 /** Starts a manager under its own signal; resolves once it leads and its caches are filled, with the promise of its end. */
 async function startManager(identity: string, signal: AbortSignal): Promise<{ stopped: Promise<void> }> {

@@ -11,6 +11,7 @@ import { RestClient } from "../../src/client/rest-client.ts";
 import { leaseName, leaseNamespace, startControllerManager } from "../../src/controllers/manager.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { neverReadyLabel, runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
+import { eventually } from "../support/eventually.ts";
 
 const namespace = "default";
 const deploymentsApi = inNamespace(resources.deployments, namespace);
@@ -39,22 +40,6 @@ after(async () => {
   client.close();
   await server.stop();
 });
-
-/** Polls until check answers a value (bounded); fails with the last observation. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
-}
 
 function deployment(name: string, replicas: number, image: string, extra: Partial<Deployment["spec"]> = {}): Deployment {
   return {

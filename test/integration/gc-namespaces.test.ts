@@ -12,6 +12,7 @@ import { hasReason } from "../../src/client/errors.ts";
 import { inNamespace, resources } from "../../src/client/resources.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import { eventually } from "../support/eventually.ts";
 
 let server: TestServer;
 let client: RestClient;
@@ -25,22 +26,6 @@ after(async () => {
   client.close();
   await server.stop();
 });
-
-/** Polls until check answers a value (bounded); fails with the last observation. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
-}
 
 async function kubectl(args: string[], input?: string): Promise<string> {
   const result = await server.kubectl(args, input === undefined ? {} : { input });

@@ -19,28 +19,12 @@ import { informerCache } from "../../src/controllers/informer-cache.ts";
 import { JobController } from "../../src/controllers/job.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { exitCodeLabel, runMsLabel, runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
+import { eventually } from "../support/eventually.ts";
 
 const namespace = "default";
 const jobsApi = inNamespace(resources.jobs, namespace);
 const cronJobsApi = inNamespace(resources.cronJobs, namespace);
 const podsApi = inNamespace(resources.pods, namespace);
-
-/** Polls until check answers a value (bounded); fails with the last observation. beforePoll runs before each look. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000, beforePoll?: () => Promise<void>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
-    await beforePoll?.();
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
-}
 
 function jobSpec(podLabels: Record<string, string>, extra: Partial<NonNullable<Job["spec"]>> = {}): NonNullable<Job["spec"]> {
   return {
@@ -152,7 +136,7 @@ describe("CronJobs on a fake clock against a real API server", () => {
   const events = new RecordedEvents();
   /** Lets retries the controllers' queues scheduled on the fake clock (a few ms ahead) happen. */
   const nudge = () => clock.advanceAsync(10);
-  const soon = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs?: number) => eventually(what, check, timeoutMs, nudge);
+  const soon = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs?: number) => eventually(what, check, timeoutMs, { beforePoll: nudge });
 
   before(async () => {
     server = await startServer(["--disable-controller-manager"]);

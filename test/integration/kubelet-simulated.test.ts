@@ -18,6 +18,7 @@ import type { HostFacts } from "../../src/kubelet/host-facts.ts";
 import { podUidLabel } from "../../src/kubelet/runtime-labels.ts";
 import { SimulatedRuntime, simulatedExitCodeAnnotation, simulatedRunMsAnnotation } from "../../src/kubelet/runtime/simulated/simulated-runtime.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import { eventually } from "../support/eventually.ts";
 
 const nodeName = "sim-node-1";
 const podsApi = inNamespace(resources.pods, "default");
@@ -54,22 +55,6 @@ after(async () => {
   await server.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-      last = undefined;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
-}
 
 function pod(name: string, extra: { annotations?: Record<string, string>; restartPolicy?: string; init?: boolean } = {}): Pod {
   return {

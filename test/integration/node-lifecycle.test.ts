@@ -15,6 +15,7 @@ import { informerCache } from "../../src/controllers/informer-cache.ts";
 import { NodeLifecycleController, nodeLeases } from "../../src/controllers/node-lifecycle.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
+import { eventually } from "../support/eventually.ts";
 
 const namespace = "default";
 const podsApi = inNamespace(resources.pods, namespace);
@@ -60,21 +61,6 @@ after(async () => {
   client.close();
   await server.stop();
 });
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 2_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
-}
 
 const unreachableFor = (tolerationSeconds?: number): Toleration => ({ key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", ...(tolerationSeconds === undefined ? {} : { tolerationSeconds }) });
 

@@ -15,6 +15,7 @@ import { hasReason } from "../../src/client/errors.ts";
 import { inNamespace, resources } from "../../src/client/resources.ts";
 import { RestClient } from "../../src/client/rest-client.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import { eventually } from "../support/eventually.ts";
 
 const namespace = "default";
 const podsApi = inNamespace(resources.pods, namespace);
@@ -46,21 +47,6 @@ afterEach(async () => {
 
 function ignoreNotFound(error: unknown): void {
   if (!hasReason(error, "NotFound")) throw error;
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 2_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
 }
 
 interface NodeShape {

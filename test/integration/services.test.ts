@@ -12,6 +12,7 @@ import { RestClient } from "../../src/client/rest-client.ts";
 import { apiClient, type ApiClient } from "../support/api-client.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { runSimulatedNodeActor } from "../support/simulated-node-actor.ts";
+import { eventually } from "../support/eventually.ts";
 
 const namespace = "default";
 const servicesApi = inNamespace(resources.services, namespace);
@@ -42,22 +43,6 @@ after(async () => {
   client.close();
   await server.stop();
 });
-
-/** Polls until check answers a value (bounded); fails with the last observation. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (let attempt = 0; Date.now() < deadline && attempt < 1_000; attempt++) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`);
-}
 
 function service(name: string, spec: Service["spec"] = {}): Service {
   return { apiVersion: "v1", kind: "Service", metadata: { name, namespace }, spec: { ports: [{ port: 80 }], ...spec } };
