@@ -1,14 +1,12 @@
 // `skiff <command>`: the entry points. Each command parses its flags here
 // and hands over to its component; failures print one line and exit non-zero.
 import { UsageError } from "./flags.ts";
-import { serverCommand } from "./server.ts";
-import { kubeconfigCommand } from "./kubeconfig.ts";
-import { agentCommand } from "./agent.ts";
 
+// Each command loads only its own code: an agent never carries the API server in memory.
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  server: { run: serverCommand, help: "run the control plane (API server and store)" },
-  agent: { run: agentCommand, help: "run the node agent (kubelet) of one node" },
-  kubeconfig: { run: kubeconfigCommand, help: "print the admin kubeconfig of a server's data dir" },
+  server: { run: async (argv) => (await import("./server.ts")).serverCommand(argv), help: "run the control plane (API server and store)" },
+  agent: { run: async (argv) => (await import("./agent.ts")).agentCommand(argv), help: "run the node agent (kubelet) of one node" },
+  kubeconfig: { run: async (argv) => (await import("./kubeconfig.ts")).kubeconfigCommand(argv), help: "print the admin kubeconfig of a server's data dir" },
 };
 
 function help(): string {
