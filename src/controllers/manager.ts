@@ -6,6 +6,7 @@
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod, ReplicationController } from "kubernetes-types/core/v1";
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { realClock, sleep } from "../client/clock.ts";
 import { EventRecorder } from "../client/event-recorder.ts";
@@ -127,6 +128,9 @@ export function cacheOf<T extends KubeObject>(context: ControllerContext, resour
 }
 
 async function runControllers(client: KubeClient, signal: AbortSignal, options: ControllerManagerOptions): Promise<void> {
+  // Every worker of every controller listens on this signal for each request it has in flight:
+  // dozens of listeners are the normal case, not a leak.
+  setMaxListeners(0, signal);
   const informers = new SharedInformerFactory(client);
   const recorders: EventRecorder[] = [];
   const context: ControllerContext = {
