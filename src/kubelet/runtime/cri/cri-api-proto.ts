@@ -1,7 +1,7 @@
 // The subset of CRI v1 (package runtime.v1) that the cri runtime uses: only
 // the messages and fields we read or write, with upstream's field numbers so
 // the wire format matches. Kept as text (not a .proto file) so the bundled
-// CLI carries it.
+// CLI carries it; proto-schema.ts reads it into the table the codec uses.
 export const criApiProto = `
 syntax = "proto3";
 package runtime.v1;

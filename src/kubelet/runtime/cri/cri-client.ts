@@ -1,50 +1,47 @@
 // A CRI v1 gRPC connection over containerd's unix socket: one call helper
-// that applies a deadline and turns gRPC failures into RuntimeErrors.
-import * as grpc from "@grpc/grpc-js";
-import { fromJSON } from "@grpc/proto-loader";
-import protobuf from "protobufjs";
+// that encodes the request by our CRI proto, applies a deadline, decodes the
+// response and turns gRPC failures into RuntimeErrors. Our own small gRPC
+// client (grpc-channel.ts) and protobuf codec (protobuf-codec.ts): the agent
+// does not load @grpc/grpc-js.
 import { RuntimeError } from "../runtime.ts";
 import { criApiProto } from "./cri-api-proto.ts";
-
-type UnaryCallback = (error: grpc.ServiceError | null, response?: unknown) => void;
-type UnaryMethod = (request: object, metadata: grpc.Metadata, options: grpc.CallOptions, callback: UnaryCallback) => void;
-type ServiceClient = grpc.Client & Record<string, UnaryMethod>;
-type ServiceClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => ServiceClient;
+import { GrpcChannel } from "./grpc-channel.ts";
+import { GrpcError, GrpcStatus } from "./grpc-wire.ts";
+import { decodeMessage, encodeMessage, ProtobufError } from "./protobuf-codec.ts";
+import { parseProto, type ProtoSchema } from "./proto-schema.ts";
 
 export type CriService = "RuntimeService" | "ImageService";
 
-let cachedPackage: grpc.GrpcObject | undefined;
+let cachedSchema: ProtoSchema | undefined;
 
-function criPackage(): grpc.GrpcObject {
-  if (!cachedPackage) {
-    const root = protobuf.parse(criApiProto, { keepCase: true }).root;
-    const definition = fromJSON(root.toJSON(), { keepCase: true, longs: Number, enums: String, defaults: true, arrays: true, objects: true });
-    cachedPackage = grpc.loadPackageDefinition(definition);
-  }
-  return cachedPackage;
+function criSchema(): ProtoSchema {
+  cachedSchema ??= parseProto(criApiProto);
+  return cachedSchema;
 }
 
-function serviceConstructor(name: CriService): ServiceClientConstructor {
-  const runtime = criPackage()["runtime"] as grpc.GrpcObject;
-  const v1 = runtime["v1"] as grpc.GrpcObject;
-  return v1[name] as unknown as ServiceClientConstructor;
-}
-
-export function runtimeErrorReasonOf(code: grpc.status): RuntimeError["reason"] {
+export function runtimeErrorReasonOf(code: number): RuntimeError["reason"] {
   switch (code) {
-    case grpc.status.NOT_FOUND:
+    case GrpcStatus.NOT_FOUND:
       return "NotFound";
-    case grpc.status.UNAVAILABLE:
+    case GrpcStatus.UNAVAILABLE:
       return "Unavailable";
-    case grpc.status.INVALID_ARGUMENT:
+    case GrpcStatus.INVALID_ARGUMENT:
       return "InvalidArgument";
-    case grpc.status.UNIMPLEMENTED:
+    case GrpcStatus.UNIMPLEMENTED:
       return "Unsupported";
-    case grpc.status.DEADLINE_EXCEEDED:
+    case GrpcStatus.DEADLINE_EXCEEDED:
       return "DeadlineExceeded";
     default:
       return "RuntimeFailure";
   }
+}
+
+/** The socket path of a unix endpoint: "unix:///run/x.sock", "unix:/run/x.sock" or a bare path. */
+export function socketPathOf(endpoint: string): string {
+  if (endpoint.startsWith("unix://")) return endpoint.slice("unix://".length);
+  if (endpoint.startsWith("unix:")) return endpoint.slice("unix:".length);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)) throw new RuntimeError("InvalidArgument", `CRI endpoint ${endpoint}: only unix sockets are supported`);
+  return endpoint;
 }
 
 export interface CriCallOptions {
@@ -53,40 +50,43 @@ export interface CriCallOptions {
 }
 
 export class CriClient {
-  private readonly runtimeService: ServiceClient;
-  private readonly imageService: ServiceClient;
+  private readonly channel: GrpcChannel;
 
   /** endpoint: a unix socket path, or a "unix://" address. */
   constructor(
     endpoint: string,
     private readonly defaultTimeoutMs = 2 * 60_000,
   ) {
-    const address = endpoint.startsWith("unix:") ? endpoint : `unix://${endpoint}`;
-    const credentials = grpc.credentials.createInsecure();
     // Exec output and image lists can be large; containerd caps exec output at 16 MiB per stream.
-    const options: grpc.ChannelOptions = { "grpc.max_receive_message_length": 64 * 1024 * 1024 };
-    this.runtimeService = new (serviceConstructor("RuntimeService"))(address, credentials, options);
-    this.imageService = new (serviceConstructor("ImageService"))(address, credentials, options);
+    this.channel = new GrpcChannel(socketPathOf(endpoint), { maxReceiveBytes: 64 * 1024 * 1024 });
   }
 
-  call<Response>(service: CriService, method: string, request: object, options: CriCallOptions = {}): Promise<Response> {
-    const client = service === "RuntimeService" ? this.runtimeService : this.imageService;
-    const rpc = client[method];
-    if (typeof rpc !== "function") return Promise.reject(new RuntimeError("Unsupported", `${service}.${method} is not in our CRI subset`));
-    const deadline = new Date(Date.now() + (options.timeoutMs ?? this.defaultTimeoutMs));
-    return new Promise<Response>((resolve, reject) => {
-      rpc.call(client, request, new grpc.Metadata(), { deadline }, (error, response) => {
-        if (error) {
-          reject(new RuntimeError(runtimeErrorReasonOf(error.code), `CRI ${method}: ${error.details || error.message}`, { cause: error }));
-        } else {
-          resolve(response as Response);
-        }
-      });
-    });
+  async call<Response>(service: CriService, method: string, request: object, options: CriCallOptions = {}): Promise<Response> {
+    const schema = criSchema();
+    const rpc = schema.services.get(service)?.get(method);
+    if (rpc === undefined) throw new RuntimeError("Unsupported", `${service}.${method} is not in our CRI subset`);
+    let payload: Buffer;
+    try {
+      payload = encodeMessage(rpc.request, request);
+    } catch (e) {
+      if (e instanceof ProtobufError) throw new RuntimeError("InvalidArgument", `CRI ${method}: ${e.message}`, { cause: e });
+      throw e;
+    }
+    let answer: Buffer;
+    try {
+      answer = await this.channel.unary(`/${schema.package}.${service}/${method}`, payload, options.timeoutMs ?? this.defaultTimeoutMs);
+    } catch (e) {
+      if (e instanceof GrpcError) throw new RuntimeError(runtimeErrorReasonOf(e.code), `CRI ${method}: ${e.details}`, { cause: e });
+      throw e;
+    }
+    try {
+      return decodeMessage(rpc.response, answer) as Response;
+    } catch (e) {
+      throw new RuntimeError("RuntimeFailure", `CRI ${method}: undecodable response: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
   }
 
   close(): void {
-    this.runtimeService.close();
-    this.imageService.close();
+    this.channel.close();
   }
 }
