@@ -53,7 +53,7 @@ function sleeper(name: string): Pod {
 }
 
 async function startAgent(server: TestServer, dataDir: string): Promise<ChildProcess> {
-  const args = ["agent", "--kubeconfig", server.kubeconfig, "--data-dir", dataDir, "--node-name", nodeName, "--runtime", "cri", "--pod-cidr", podCidr, "--bridge", bridge, "--kubelet-port", "0"];
+  const args = ["agent", "--kubeconfig", server.kubeconfig, "--data-dir", dataDir, "--node-name", nodeName, "--runtime", "cri", "--pod-cidr", podCidr, "--bridge", bridge, "--kubelet-port", "0", "--iptables-chain-prefix", "SKBP"];
   const child = spawn(join(repositoryRoot, "bin/skiff"), args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));

@@ -13,6 +13,8 @@ import { defaultNetworkSettings } from "../kubelet/network/network-plan.ts";
 import { SimulatedRuntime } from "../kubelet/runtime/simulated/simulated-runtime.ts";
 import { clusterDnsServer } from "../kubelet/pod-dns.ts";
 import { ServiceProxy } from "../proxy/proxy.ts";
+import { BridgeLocalnetRouting } from "../proxy/route-localnet.ts";
+import { ChainNames } from "../proxy/rules.ts";
 import { bridgeGatewayAddress, ClusterDns } from "../dns/cluster-dns.ts";
 
 const spec = {
@@ -28,6 +30,7 @@ const spec = {
   "pod-cidr": { type: "string", default: "10.42.0.0/24", help: "the node's slice of the pod network 10.42.0.0/16 (spec.podCIDR)" },
   bridge: { type: "string", default: defaultNetworkSettings.bridge, help: "Linux bridge of the node's pods (one per agent on a machine)" },
   "kubelet-port": { type: "number", default: 10250, help: "port of the agent's HTTPS server for logs, exec, attach and port-forward (0: any free port)" },
+  "iptables-chain-prefix": { type: "string", default: "KUBE", help: "prefix of the service proxy's iptables chains (<prefix>-SERVICES ...; one per agent on a machine, at most 7 capitals/digits)" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -57,8 +60,18 @@ async function runtimeFor(flags: AgentFlags, dataDir: string, signal: AbortSigna
   }
 }
 
+/** A bad prefix is a usage error before anything starts. */
+function chainPrefixOf(flags: AgentFlags): string {
+  try {
+    return new ChainNames(flags["iptables-chain-prefix"]).prefix;
+  } catch (e) {
+    throw new UsageError(`--iptables-chain-prefix: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** Runs an agent until signal aborts. */
 export async function runAgent(flags: AgentFlags, signal: AbortSignal, onReady?: () => void): Promise<void> {
+  const chainPrefix = chainPrefixOf(flags);
   const dataDir = join(flags["data-dir"]!, "agent");
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const client = await clientFor(flags);
@@ -78,7 +91,7 @@ export async function runAgent(flags: AgentFlags, signal: AbortSignal, onReady?:
       // Pods on a real runtime get the node's service proxy and a DNS server on their bridge (CoreDNS's place upstream).
       const networked = flags.runtime === "cri";
       const nodeName = flags["node-name"]!;
-      const proxy = networked ? new ServiceProxy({ client, nodeName, clusterCidr: defaultNetworkSettings.clusterCidr }) : undefined;
+      const proxy = networked ? new ServiceProxy({ client, nodeName, clusterCidr: defaultNetworkSettings.clusterCidr, chainPrefix, localnet: new BridgeLocalnetRouting(flags.bridge!) }) : undefined;
       const dns = networked ? new ClusterDns({ client, nodeName, address: bridgeGatewayAddress(flags["pod-cidr"]!), port: 53, serviceIP: clusterDnsServer }) : undefined;
       // They stop with the agent, also when it fails to start.
       const nodeServices = new AbortController();

@@ -34,6 +34,7 @@ const spec = {
   "pod-cidr": { type: "string", default: "10.42.0.0/24", help: "the local node's slice of the pod network 10.42.0.0/16" },
   bridge: { type: "string", default: "skiff0", help: "Linux bridge of the local node's pods" },
   "kubelet-port": { type: "number", default: 10250, help: "port of the local agent's HTTPS server (0: any free port)" },
+  "iptables-chain-prefix": { type: "string", default: "KUBE", help: "prefix of the local agent's iptables chains (one per agent on a machine)" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -130,7 +131,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     controller.abort();
   });
   // The local agent (node name = hostname) also reaches the API over HTTPS; the server outlives its failure.
-  const agent = flags["disable-agent"] ? Promise.resolve() : runAgent(localAgentFlags(kubeconfigPath, dataDir, ["--pod-cidr", flags["pod-cidr"]!, "--bridge", flags.bridge!, "--kubelet-port", String(flags["kubelet-port"])]), controller.signal);
+  const agent = flags["disable-agent"] ? Promise.resolve() : runAgent(localAgentFlags(kubeconfigPath, dataDir, ["--pod-cidr", flags["pod-cidr"]!, "--bridge", flags.bridge!, "--kubelet-port", String(flags["kubelet-port"]), "--iptables-chain-prefix", flags["iptables-chain-prefix"]!]), controller.signal);
   agent.catch((e: unknown) => console.error(`skiff: local agent stopped: ${e instanceof Error ? e.message : String(e)}`));
   // The ingress belongs to the local node (its status names the node's address), so it runs only beside the local agent.
   const ingress =

@@ -3,7 +3,7 @@
 // the jumps from the built-in chains into ours.
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { isProxyChain, type JumpRule } from "./rules.ts";
+import type { JumpRule } from "./rules.ts";
 
 const run = promisify(execFile);
 
@@ -17,6 +17,7 @@ export class IptablesError extends Error {
   }
 }
 
+/** Chain names per table: all that exist (the proxy picks its own by prefix), or the ones of one proxy. */
 export interface ProxyChains {
   nat: string[];
   filter: string[];
@@ -53,7 +54,7 @@ function chainsIn(save: string): string[] {
     .split("\n")
     .filter((line) => line.startsWith(":"))
     .map((line) => line.slice(1).split(" ")[0] ?? "")
-    .filter(isProxyChain);
+    .filter((name) => name !== "");
 }
 
 export const systemIptables: Iptables = {

@@ -5,6 +5,7 @@ import { inNamespace, resources } from "../client/resources.ts";
 import { FakeApi } from "../client/testing/fake-api.ts";
 import type { Iptables, ProxyChains } from "./iptables.ts";
 import { ServiceProxy } from "./proxy.ts";
+import type { LocalnetRouting } from "./route-localnet.ts";
 import type { JumpRule } from "./rules.ts";
 
 /** Keeps chains and jumps as iptables would, from the restore texts it is given. */
@@ -65,7 +66,7 @@ describe("ServiceProxy", () => {
       await proxy.ready;
       assert.equal(iptables.restores.length, 1);
       assert.ok(!iptables.chains.nat.includes("KUBE-SVC-AAAAAAAAAAAAAAAA"));
-      assert.equal(iptables.jumps.size, 7);
+      assert.equal(iptables.jumps.size, 9);
 
       for (let i = 0; i < 10; i++) await api.create(servicesApi, service(`s${i}`, `10.43.0.${i + 100}`));
       await until(() => iptables.restores.at(-1)?.includes("10.43.0.109/32") ?? false, "the last service in the rules");
@@ -79,12 +80,53 @@ describe("ServiceProxy", () => {
 
       // Someone flushes our jumps: the periodic resync puts them back without any API change.
       iptables.jumps.clear();
-      await until(() => iptables.jumps.size === 7, "the periodic resync");
+      await until(() => iptables.jumps.size === 9, "the periodic resync");
     } finally {
       controller.abort();
       await stopped;
     }
     assert.equal(iptables.jumps.size, 0);
     assert.deepEqual(iptables.chains, { nat: ["DOCKER"], filter: [] });
+  });
+
+  test("two proxies with their own prefixes share one iptables without touching each other's chains", async () => {
+    const iptables = new RecordingIptables();
+    const localnetCalls: string[] = [];
+    const localnet: LocalnetRouting = {
+      enable: () => Promise.resolve(void localnetCalls.push("enable")),
+      restore: () => Promise.resolve(void localnetCalls.push("restore")),
+    };
+    const start = (api: FakeApi, chainPrefix: string) => {
+      const proxy = new ServiceProxy({ client: api, nodeName: "n", clusterCidr: "10.42.0.0/16", iptables, chainPrefix, minSyncIntervalMs: 20, log: () => {}, ...(chainPrefix === "SKA" ? { localnet } : {}) });
+      const controller = new AbortController();
+      return { proxy, controller, stopped: proxy.start(controller.signal) };
+    };
+    const [apiA, apiB] = [new FakeApi(), new FakeApi()];
+    const a = start(apiA, "SKA");
+    const b = start(apiB, "SKB");
+    try {
+      await Promise.all([a.proxy.ready, b.proxy.ready]);
+      await apiA.create(servicesApi, service("web", "10.43.0.5"));
+      await apiB.create(servicesApi, service("web", "10.43.0.6"));
+      const has = (chain: string) => iptables.chains.filter.includes(chain) || iptables.chains.nat.includes(chain);
+      await until(() => iptables.restores.some((text) => text.includes("-A SKA-SERVICES") && text.includes("10.43.0.5/32")) && iptables.restores.some((text) => text.includes("-A SKB-SERVICES") && text.includes("10.43.0.6/32")), "both services");
+      for (const text of iptables.restores) assert.ok(!(text.includes("SKA-") && text.includes("SKB-")), "a restore names one prefix only");
+      assert.equal(iptables.jumps.size, 18);
+      assert.ok(has("SKA-SERVICES") && has("SKB-SERVICES"));
+      assert.deepEqual(localnetCalls.slice(0, 1), ["enable"]);
+
+      a.controller.abort();
+      await a.stopped;
+      assert.equal(localnetCalls.at(-1), "restore");
+      assert.ok(!has("SKA-SERVICES") && !has("SKA-FIREWALL"));
+      assert.ok(has("SKB-SERVICES") && has("SKB-FIREWALL"));
+      assert.equal(iptables.jumps.size, 9);
+      assert.ok([...iptables.jumps].every((jump) => jump.includes("SKB-")));
+    } finally {
+      a.controller.abort();
+      b.controller.abort();
+      await Promise.all([a.stopped, b.stopped]);
+    }
+    assert.deepEqual(iptables.chains, { nat: [], filter: [] });
   });
 });

@@ -1,7 +1,10 @@
 // The service proxy: watches Services and EndpointSlices and keeps the
 // node's iptables rules in step. Changes are batched: at most one
 // iptables-restore per minSyncIntervalMs, however many events arrive; a
-// failed sync is retried. On stop, our jumps and chains are removed.
+// failed sync is retried. On stop, our jumps and chains are removed. Chain
+// names carry the proxy's prefix (KUBE by default), so proxies of several
+// agents on one machine keep to their own chains.
+import { performance } from "node:perf_hooks";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { realClock, sleep, type Clock } from "../client/clock.ts";
@@ -9,18 +12,25 @@ import type { KubeClient } from "../client/kube-client.ts";
 import { resources } from "../client/resources.ts";
 import { SharedInformerFactory } from "../client/shared-informer-factory.ts";
 import { systemIptables, type Iptables, type ProxyChains } from "./iptables.ts";
-import { cleanupRules, jumpRules, proxyRules } from "./rules.ts";
+import type { LocalnetRouting } from "./route-localnet.ts";
+import { ChainNames, cleanupRules, defaultChainNames, proxyRules } from "./rules.ts";
 
 export interface ServiceProxyOptions {
   client: KubeClient;
   nodeName: string;
   clusterCidr: string;
   iptables?: Iptables;
+  /** Our chains are <prefix>-SERVICES etc.; default KUBE. */
+  chainPrefix?: string;
+  /** Where route_localnet is turned on so NodePorts answer on 127.0.0.1 (the node's pod bridge); without it they do not. */
+  localnet?: LocalnetRouting;
   clock?: Clock;
   minSyncIntervalMs?: number;
   resyncPeriodMs?: number;
   retryIntervalMs?: number;
   log?: (line: string) => void;
+  /** After each applied sync: how long it took (rules computed, restored, jumps checked), for benchmarks and logs. */
+  onSync?: (durationMs: number) => void;
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -31,6 +41,7 @@ export class ServiceProxy {
   private resolveReady!: () => void;
   private readonly iptables: Iptables;
   private readonly clock: Clock;
+  readonly names: ChainNames;
   private readonly log: (line: string) => void;
   private wake: (() => void) | undefined;
   private pending = false;
@@ -40,6 +51,7 @@ export class ServiceProxy {
   constructor(private readonly options: ServiceProxyOptions) {
     this.iptables = options.iptables ?? systemIptables;
     this.clock = options.clock ?? realClock;
+    this.names = new ChainNames(options.chainPrefix);
     this.log = options.log ?? ((line) => process.stderr.write(`proxy: ${line}\n`));
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
   }
@@ -91,8 +103,10 @@ export class ServiceProxy {
           this.pending = false;
           lastSync = this.clock.now();
           try {
+            const began = performance.now();
             chains = await this.sync(chains, services.indexer.list(), slices.indexer.list());
             this.syncs++;
+            this.options.onSync?.(performance.now() - began);
             this.resolveReady();
           } catch (e) {
             this.log(`syncing iptables rules: ${messageOf(e)}`);
@@ -110,21 +124,26 @@ export class ServiceProxy {
 
   private async sync(known: ProxyChains | undefined, services: Service[], endpointSlices: EndpointSlice[]): Promise<ProxyChains> {
     const existingChains = known ?? (await this.iptables.existingChains());
-    const rules = proxyRules({ services, endpointSlices, clusterCidr: this.options.clusterCidr, nodeName: this.options.nodeName, existingChains });
+    const rules = proxyRules({ services, endpointSlices, clusterCidr: this.options.clusterCidr, nodeName: this.options.nodeName, existingChains, names: this.names });
     await this.iptables.restore(rules.text);
     // Jumps after the chains exist (a jump to a missing chain is refused); checked each time in case someone flushed them.
-    for (const rule of jumpRules) await this.iptables.ensureJump(rule);
+    for (const rule of this.names.jumps) await this.iptables.ensureJump(rule);
+    // After the FIREWALL chain guards it.
+    await this.options.localnet?.enable();
     return rules.chains;
   }
 
-  private cleanUp(): Promise<void> {
-    return removeProxyRules(this.iptables);
+  private async cleanUp(): Promise<void> {
+    await this.options.localnet?.restore();
+    await removeProxyRules(this.iptables, this.names.prefix);
   }
 }
 
-/** Removes every jump and chain of ours; also for a proxy that died before it could. */
-export async function removeProxyRules(iptables: Iptables = systemIptables): Promise<void> {
-  for (const rule of jumpRules) await iptables.removeJump(rule);
+/** Removes every jump and chain of the proxy with this prefix (default KUBE); also for a proxy that died before it could. */
+export async function removeProxyRules(iptables: Iptables = systemIptables, chainPrefix?: string): Promise<void> {
+  const names = chainPrefix === undefined ? defaultChainNames : new ChainNames(chainPrefix);
+  for (const rule of names.jumps) await iptables.removeJump(rule);
   const existing = await iptables.existingChains();
-  if (existing.nat.length + existing.filter.length > 0) await iptables.restore(cleanupRules(existing));
+  const ours = { nat: existing.nat.filter((chain) => names.isOurs(chain)), filter: existing.filter.filter((chain) => names.isOurs(chain)) };
+  if (ours.nat.length + ours.filter.length > 0) await iptables.restore(cleanupRules(ours, names));
 }

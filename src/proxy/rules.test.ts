@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { cleanupRules, endpointChainName, isProxyChain, proxyRules, serviceChainName, servicePortName, statisticProbability, type ProxyInput } from "./rules.ts";
+import { ChainNames, ChainPrefixError, cleanupRules, defaultChainNames, endpointChainName, proxyRules, serviceChainName, servicePortName, statisticProbability, type ProxyInput } from "./rules.ts";
 
 function service(name: string, spec: Service["spec"], namespace = "default"): Service {
   return { metadata: { name, namespace }, spec };
@@ -34,7 +34,67 @@ describe("chain names", () => {
   for (const [name, actual, expected] of cases) test(name, () => assert.equal(actual, expected));
   test("protocol changes the hash", () => assert.notEqual(serviceChainName("a/b:dns", "UDP"), serviceChainName("a/b:dns", "TCP")));
   test("our chains are recognized, others not", () => {
-    assert.deepEqual(["KUBE-SERVICES", "KUBE-SVC-XPGD46QRK7WJZT7O", "SKIFF-GUARD", "DOCKER", "KUBE-SVC-short", "KUBE-FIREWALL"].map(isProxyChain), [true, true, false, false, false, false]);
+    const chains = ["KUBE-SERVICES", "KUBE-SVC-XPGD46QRK7WJZT7O", "KUBE-FIREWALL", "SKIFF-GUARD", "DOCKER", "KUBE-SVC-short", "SKT1-SERVICES", "KUBEX-SERVICES"];
+    assert.deepEqual(chains.map((chain) => defaultChainNames.isOurs(chain)), [true, true, true, false, false, false, false, false]);
+    assert.deepEqual(chains.map((chain) => new ChainNames("SKT1").isOurs(chain)), [false, false, false, false, false, false, true, false]);
+  });
+});
+
+describe("chain prefixes", () => {
+  const valid: [string, string, string][] = [
+    ["KUBE", "KUBE-SERVICES", "KUBE-SVC-XPGD46QRK7WJZT7O"],
+    ["SKT1", "SKT1-SERVICES", "SKT1-SVC-XPGD46QRK7WJZT7O"],
+    // The longest: its service chain names are 28 characters, iptables' limit.
+    ["ABCDEFG", "ABCDEFG-SERVICES", "ABCDEFG-SVC-XPGD46QRK7WJZT7O"],
+  ];
+  for (const [prefix, services, svc] of valid) {
+    test(`prefix ${prefix}`, () => {
+      const names = new ChainNames(prefix);
+      assert.equal(names.services, services);
+      assert.equal(names.serviceChain("ns1/svc1:p80", "TCP"), svc);
+      assert.ok(svc.length <= 28);
+    });
+  }
+  for (const prefix of ["", "kube", "ABCDEFGH", "KU-BE", "1KUBE", "KUBE-"]) {
+    test(`prefix ${JSON.stringify(prefix)} is refused`, () => assert.throws(() => new ChainNames(prefix), ChainPrefixError));
+  }
+
+  test("jumps from the built-in chains lead into the prefix's chains", () => {
+    const jumps = new ChainNames("SKT1").jumps.map((jump) => `${jump.table} ${jump.chain} ${jump.args.at(-1)!}`);
+    assert.deepEqual(jumps, [
+      "nat PREROUTING SKT1-SERVICES",
+      "nat OUTPUT SKT1-SERVICES",
+      "nat POSTROUTING SKT1-POSTROUTING",
+      "filter FORWARD SKT1-SERVICES",
+      "filter OUTPUT SKT1-SERVICES",
+      "filter INPUT SKT1-EXTERNAL-SERVICES",
+      "filter FORWARD SKT1-EXTERNAL-SERVICES",
+      "filter INPUT SKT1-FIREWALL",
+      "filter OUTPUT SKT1-FIREWALL",
+    ]);
+    // iptables arguments, not restore text: a comment is one unquoted argument.
+    assert.deepEqual(new ChainNames("SKT1").jumps[0]!.args, ["-m", "comment", "--comment", "kubernetes service portals", "-j", "SKT1-SERVICES"]);
+  });
+
+  test("every rule of a prefixed proxy names only its own chains", () => {
+    const names = new ChainNames("SKT1");
+    const np = service("np", { type: "NodePort", clusterIP: "10.43.0.30", sessionAffinity: "ClientIP", ports: [{ name: "web", port: 80, nodePort: 30080, protocol: "TCP" }] });
+    const empty = service("empty", { type: "NodePort", clusterIP: "10.43.0.31", ports: [{ port: 80, nodePort: 30081, protocol: "TCP" }] });
+    const { text, chains } = proxyRules({ ...input([np, empty], [slice("np", "np-x", [{ name: "web", port: 8080 }], [["10.42.0.9"], ["10.42.0.8"]])]), names });
+    assert.ok(!text.includes("KUBE-"), text);
+    const mentioned = new Set(text.match(/\b[A-Z][A-Z0-9]*(-[A-Z0-9]+)+\b/g));
+    for (const chain of mentioned) if (!["REJECT", "DNAT", "MASQUERADE", "RETURN", "DROP", "MARK"].includes(chain)) assert.ok(names.isOurs(chain), chain);
+    assert.deepEqual([...chains.nat, ...chains.filter].filter((chain) => !names.isOurs(chain)), []);
+    assert.equal(linesOf(text, "-A SKT1-NODEPORTS").length, 1);
+    assert.equal(linesOf(text, "-A SKT1-EXTERNAL-SERVICES").length, 1);
+  });
+
+  test("stale chains of another prefix are left alone", () => {
+    const other = new ChainNames("SKT2");
+    const stale = other.endpointChain("default/old", "TCP", "10.42.0.99:80");
+    const { text } = proxyRules({ ...input([], [], { nat: ["SKT2-SERVICES", stale, "KUBE-SERVICES"], filter: ["SKT2-FIREWALL"] }), names: new ChainNames("SKT1") });
+    assert.deepEqual(linesOf(text, "-X"), []);
+    assert.ok(!text.includes("SKT2") && !text.includes("KUBE-"));
   });
 });
 
@@ -64,11 +124,18 @@ describe("proxyRules", () => {
     assert.deepEqual(linesOf(text, "-A KUBE-SERVICES -m comment --comment \"default/web:http has"), []);
   });
 
-  test("the nodeports jump is the last rule of nat KUBE-SERVICES", () => {
+  test("the nodeports jump is the last rule of nat KUBE-SERVICES, for every local address including 127.0.0.1", () => {
     const { text } = proxyRules(input([web], [slice("web", "w", [{ name: "http", port: 8080 }], [["10.42.0.5"]])]));
     const nat = text.slice(text.indexOf("*nat"));
     const last = linesOf(nat, "-A KUBE-SERVICES").at(-1);
-    assert.match(last ?? "", /--dst-type LOCAL ! -d 127\.0\.0\.0\/8 -j KUBE-NODEPORTS$/);
+    assert.equal(last, '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS');
+  });
+
+  test("the firewall drops outside traffic to loopback that route_localnet would let in", () => {
+    const { text, chains } = proxyRules(input([], []));
+    assert.deepEqual(linesOf(text, "-A KUBE-FIREWALL"), ['-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP']);
+    assert.ok(chains.filter.includes("KUBE-FIREWALL"));
+    assert.ok(text.indexOf("-A KUBE-FIREWALL") < text.indexOf("*nat"), "in the filter table");
   });
 
   const endpointCases: { name: string; endpoints: [string, Conditions?][]; expected: string[] }[] = [
@@ -156,5 +223,10 @@ describe("proxyRules", () => {
   test("cleanup deletes only our chains", () => {
     const text = cleanupRules({ nat: ["KUBE-SERVICES", "POSTROUTING", "KUBE-SEP-SXIVWICOYRO3J4NJ"], filter: ["SKIFF-GUARD", "KUBE-EXTERNAL-SERVICES"] });
     assert.deepEqual(linesOf(text, "-X"), ["-X KUBE-EXTERNAL-SERVICES", "-X KUBE-SERVICES", "-X KUBE-SEP-SXIVWICOYRO3J4NJ"]);
+  });
+
+  test("cleanup of a prefix deletes only that prefix's chains", () => {
+    const text = cleanupRules({ nat: ["KUBE-SERVICES", "SKT1-SERVICES", "SKT1-SEP-SXIVWICOYRO3J4NJ"], filter: ["SKT1-FIREWALL", "KUBE-FIREWALL"] }, new ChainNames("SKT1"));
+    assert.deepEqual(linesOf(text, "-X"), ["-X SKT1-FIREWALL", "-X SKT1-SERVICES", "-X SKT1-SEP-SXIVWICOYRO3J4NJ"]);
   });
 });

@@ -2,9 +2,11 @@
 // our chains, in kube-proxy's iptables-mode layout (KUBE-SERVICES,
 // KUBE-SVC-*, KUBE-EXT-*, KUBE-SEP-*, KUBE-NODEPORTS, KUBE-MARK-MASQ,
 // KUBE-POSTROUTING in nat; KUBE-SERVICES and KUBE-EXTERNAL-SERVICES in
-// filter for services without endpoints). The text is meant for
-// `iptables-restore --noflush`: declaring a chain flushes it, so only our
-// chains change and every other rule stays.
+// filter for services without endpoints, KUBE-FIREWALL guarding localhost
+// NodePorts). The text is meant for `iptables-restore --noflush`: declaring a
+// chain flushes it, so only our chains change and every other rule stays.
+// "KUBE" is a prefix: several proxies on one machine (agents of different
+// test clusters) each own the chains and jumps of their own prefix.
 import { createHash } from "node:crypto";
 import type { Service, ServicePort } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
@@ -16,8 +18,10 @@ export interface ProxyInput {
   clusterCidr: string;
   /** This node: services with internalTrafficPolicy Local reach only endpoints on it. */
   nodeName: string;
-  /** Chains of ours that exist in the kernel now (from the previous sync or iptables-save); the ones no longer wanted are deleted. */
+  /** Chains that exist in the kernel now (from the previous sync or iptables-save); ours no longer wanted are deleted, others ignored. */
   existingChains: { nat: readonly string[]; filter: readonly string[] };
+  /** Names of our chains; default upstream's KUBE-*. */
+  names?: ChainNames;
 }
 
 export interface ProxyRules {
@@ -36,23 +40,77 @@ export interface JumpRule {
 export const masqueradeMark = "0x4000";
 const defaultAffinitySeconds = 10800;
 
-const natBaseChains = ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"] as const;
-const filterBaseChains = ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES"] as const;
-
-export const jumpRules: readonly JumpRule[] = [
-  { table: "nat", chain: "PREROUTING", args: ["-m", "comment", "--comment", "kubernetes service portals", "-j", "KUBE-SERVICES"] },
-  { table: "nat", chain: "OUTPUT", args: ["-m", "comment", "--comment", "kubernetes service portals", "-j", "KUBE-SERVICES"] },
-  { table: "nat", chain: "POSTROUTING", args: ["-m", "comment", "--comment", "kubernetes postrouting rules", "-j", "KUBE-POSTROUTING"] },
-  { table: "filter", chain: "FORWARD", args: ["-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", "kubernetes service portals", "-j", "KUBE-SERVICES"] },
-  { table: "filter", chain: "OUTPUT", args: ["-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", "kubernetes service portals", "-j", "KUBE-SERVICES"] },
-  { table: "filter", chain: "INPUT", args: ["-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", "kubernetes externally-visible service portals", "-j", "KUBE-EXTERNAL-SERVICES"] },
-  { table: "filter", chain: "FORWARD", args: ["-m", "conntrack", "--ctstate", "NEW", "-m", "comment", "--comment", "kubernetes externally-visible service portals", "-j", "KUBE-EXTERNAL-SERVICES"] },
-];
-
-/** Whether a chain name is one the proxy owns (and may delete). */
-export function isProxyChain(name: string): boolean {
-  return /^KUBE-(SERVICES|NODEPORTS|POSTROUTING|MARK-MASQ|EXTERNAL-SERVICES|(SVC|SEP|EXT)-[A-Z2-7]{16})$/.test(name);
+export class ChainPrefixError extends Error {
+  readonly reason = "InvalidChainPrefix" as const;
 }
+
+/** The chain names of one proxy: upstream's with KUBE replaced by the prefix. */
+export class ChainNames {
+  readonly services: string;
+  readonly nodePorts: string;
+  readonly postrouting: string;
+  readonly markMasq: string;
+  readonly externalServices: string;
+  readonly firewall: string;
+  private readonly pattern: RegExp;
+
+  /** At most 7 characters: iptables allows 28 per chain name and "-SVC-" plus a 16-character hash take 21. */
+  constructor(readonly prefix = "KUBE") {
+    if (!/^[A-Z][A-Z0-9]{0,6}$/.test(prefix)) throw new ChainPrefixError(`iptables chain prefix ${JSON.stringify(prefix)}: expected 1-7 capital letters or digits, starting with a letter`);
+    this.services = `${prefix}-SERVICES`;
+    this.nodePorts = `${prefix}-NODEPORTS`;
+    this.postrouting = `${prefix}-POSTROUTING`;
+    this.markMasq = `${prefix}-MARK-MASQ`;
+    this.externalServices = `${prefix}-EXTERNAL-SERVICES`;
+    this.firewall = `${prefix}-FIREWALL`;
+    this.pattern = new RegExp(`^${prefix}-(SERVICES|NODEPORTS|POSTROUTING|MARK-MASQ|EXTERNAL-SERVICES|FIREWALL|(SVC|SEP|EXT)-[A-Z2-7]{16})$`);
+  }
+
+  /** Whether a chain name is one this proxy owns (and may delete). */
+  isOurs(name: string): boolean {
+    return this.pattern.test(name);
+  }
+
+  serviceChain(portName: string, protocol: string): string {
+    return `${this.prefix}-SVC-${hash16(portName + protocol.toLowerCase())}`;
+  }
+
+  externalChain(portName: string, protocol: string): string {
+    return `${this.prefix}-EXT-${hash16(portName + protocol.toLowerCase())}`;
+  }
+
+  endpointChain(portName: string, protocol: string, endpoint: string): string {
+    return `${this.prefix}-SEP-${hash16(portName + protocol.toLowerCase() + endpoint)}`;
+  }
+
+  get natBase(): string[] {
+    return [this.services, this.nodePorts, this.postrouting, this.markMasq];
+  }
+
+  get filterBase(): string[] {
+    return [this.services, this.externalServices, this.firewall];
+  }
+
+  /** The rules in built-in chains that lead into ours; the shell makes sure each exists once, and removes them on stop. */
+  get jumps(): JumpRule[] {
+    const newConnections = ["-m", "conntrack", "--ctstate", "NEW"];
+    // Arguments for iptables itself, not restore text: a comment with spaces is one argument, unquoted.
+    const comment = (text: string) => ["-m", "comment", "--comment", text];
+    return [
+      { table: "nat", chain: "PREROUTING", args: [...comment("kubernetes service portals"), "-j", this.services] },
+      { table: "nat", chain: "OUTPUT", args: [...comment("kubernetes service portals"), "-j", this.services] },
+      { table: "nat", chain: "POSTROUTING", args: [...comment("kubernetes postrouting rules"), "-j", this.postrouting] },
+      { table: "filter", chain: "FORWARD", args: [...newConnections, ...comment("kubernetes service portals"), "-j", this.services] },
+      { table: "filter", chain: "OUTPUT", args: [...newConnections, ...comment("kubernetes service portals"), "-j", this.services] },
+      { table: "filter", chain: "INPUT", args: [...newConnections, ...comment("kubernetes externally-visible service portals"), "-j", this.externalServices] },
+      { table: "filter", chain: "FORWARD", args: [...newConnections, ...comment("kubernetes externally-visible service portals"), "-j", this.externalServices] },
+      { table: "filter", chain: "INPUT", args: ["-j", this.firewall] },
+      { table: "filter", chain: "OUTPUT", args: ["-j", this.firewall] },
+    ];
+  }
+}
+
+export const defaultChainNames = new ChainNames();
 
 const base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -83,17 +141,8 @@ export function servicePortName(namespace: string, service: string, portName: st
   return `${namespace}/${service}${portName ? `:${portName}` : ""}`;
 }
 
-export function serviceChainName(portName: string, protocol: string): string {
-  return `KUBE-SVC-${hash16(portName + protocol.toLowerCase())}`;
-}
-
-export function externalChainName(portName: string, protocol: string): string {
-  return `KUBE-EXT-${hash16(portName + protocol.toLowerCase())}`;
-}
-
-export function endpointChainName(portName: string, protocol: string, endpoint: string): string {
-  return `KUBE-SEP-${hash16(portName + protocol.toLowerCase() + endpoint)}`;
-}
+export const serviceChainName = (portName: string, protocol: string) => defaultChainNames.serviceChain(portName, protocol);
+export const endpointChainName = (portName: string, protocol: string, endpoint: string) => defaultChainNames.endpointChain(portName, protocol, endpoint);
 
 /**
  * The probability of the i-th of n remaining endpoints, 1/(n-i), printed as iptables-save prints it:
@@ -156,6 +205,7 @@ function clusterIpOf(service: Service): string | undefined {
 }
 
 export function proxyRules(input: ProxyInput): ProxyRules {
+  const names = input.names ?? defaultChainNames;
   const slicesByService = new Map<string, EndpointSlice[]>();
   for (const slice of input.endpointSlices) {
     const name = slice.metadata?.labels?.["kubernetes.io/service-name"];
@@ -163,8 +213,8 @@ export function proxyRules(input: ProxyInput): ProxyRules {
     const key = `${slice.metadata?.namespace ?? ""}/${name}`;
     slicesByService.set(key, [...(slicesByService.get(key) ?? []), slice]);
   }
-  const natChains: string[] = [...natBaseChains];
-  const filterChains: string[] = [...filterBaseChains];
+  const natChains: string[] = names.natBase;
+  const filterChains: string[] = names.filterBase;
   const nat: string[] = [];
   const nodePorts: string[] = [];
   const filterServices: string[] = [];
@@ -181,28 +231,28 @@ export function proxyRules(input: ProxyInput): ProxyRules {
       const protocol = port.protocol ?? "TCP";
       if (protocol === "SCTP") continue;
       const name = servicePortName(namespace, service.metadata?.name ?? "", port.name);
-      const svcChain = serviceChainName(name, protocol);
-      const extChain = externalChainName(name, protocol);
+      const svcChain = names.serviceChain(name, protocol);
+      const extChain = names.externalChain(name, protocol);
       const endpoints = endpointsFor(slices, port, service.spec?.internalTrafficPolicy === "Local" ? input.nodeName : undefined);
       const destination = ["-d", `${clusterIp}/32`, "--dport", String(port.port)];
       const nodePort = service.spec?.type === "NodePort" || service.spec?.type === "LoadBalancer" ? port.nodePort : undefined;
       if (endpoints.length === 0) {
-        filterServices.push(["-A", "KUBE-SERVICES", ...comment(`${name} has no endpoints`), ...protocolMatch(protocol), ...destination, "-j", "REJECT"].join(" "));
+        filterServices.push(["-A", names.services, ...comment(`${name} has no endpoints`), ...protocolMatch(protocol), ...destination, "-j", "REJECT"].join(" "));
         if (nodePort !== undefined) {
-          filterExternal.push(["-A", "KUBE-EXTERNAL-SERVICES", ...comment(`${name} has no endpoints`), "-m", "addrtype", "--dst-type", "LOCAL", ...protocolMatch(protocol), "--dport", String(nodePort), "-j", "REJECT"].join(" "));
+          filterExternal.push(["-A", names.externalServices, ...comment(`${name} has no endpoints`), "-m", "addrtype", "--dst-type", "LOCAL", ...protocolMatch(protocol), "--dport", String(nodePort), "-j", "REJECT"].join(" "));
         }
         continue;
       }
       natChains.push(svcChain);
-      nat.push(["-A", "KUBE-SERVICES", ...comment(`${name} cluster IP`), ...protocolMatch(protocol), ...destination, "-j", svcChain].join(" "));
-      nat.push(["-A", svcChain, ...comment(`${name} cluster IP`), ...protocolMatch(protocol), ...destination, "!", "-s", input.clusterCidr, "-j", "KUBE-MARK-MASQ"].join(" "));
+      nat.push(["-A", names.services, ...comment(`${name} cluster IP`), ...protocolMatch(protocol), ...destination, "-j", svcChain].join(" "));
+      nat.push(["-A", svcChain, ...comment(`${name} cluster IP`), ...protocolMatch(protocol), ...destination, "!", "-s", input.clusterCidr, "-j", names.markMasq].join(" "));
       if (nodePort !== undefined) {
         natChains.push(extChain);
-        nodePorts.push(["-A", "KUBE-NODEPORTS", ...comment(name), ...protocolMatch(protocol), "--dport", String(nodePort), "-j", extChain].join(" "));
-        nat.push(["-A", extChain, ...comment(`masquerade traffic for ${name} external destinations`), "-j", "KUBE-MARK-MASQ"].join(" "));
+        nodePorts.push(["-A", names.nodePorts, ...comment(name), ...protocolMatch(protocol), "--dport", String(nodePort), "-j", extChain].join(" "));
+        nat.push(["-A", extChain, ...comment(`masquerade traffic for ${name} external destinations`), "-j", names.markMasq].join(" "));
         nat.push(["-A", extChain, "-j", svcChain].join(" "));
       }
-      const endpointChains = endpoints.map((endpoint) => endpointChainName(name, protocol, `${endpoint.ip}:${endpoint.port}`));
+      const endpointChains = endpoints.map((endpoint) => names.endpointChain(name, protocol, `${endpoint.ip}:${endpoint.port}`));
       if (affinity) {
         endpoints.forEach((endpoint, i) => {
           const sepChain = endpointChains[i]!;
@@ -219,33 +269,35 @@ export function proxyRules(input: ProxyInput): ProxyRules {
         const sepChain = endpointChains[i]!;
         natChains.push(sepChain);
         // Hairpin: a pod reaching itself through the service must see the reply come from the service.
-        nat.push(["-A", sepChain, ...comment(name), "-s", `${endpoint.ip}/32`, "-j", "KUBE-MARK-MASQ"].join(" "));
+        nat.push(["-A", sepChain, ...comment(name), "-s", `${endpoint.ip}/32`, "-j", names.markMasq].join(" "));
         const remember = affinity ? ["-m", "recent", "--name", sepChain, "--set"] : [];
         nat.push(["-A", sepChain, ...comment(name), ...protocolMatch(protocol), ...remember, "-j", "DNAT", "--to-destination", `${endpoint.ip}:${endpoint.port}`].join(" "));
       });
     }
   }
   const uniqueNat = [...new Set(natChains)];
-  const staleNat = input.existingChains.nat.filter((chain) => isProxyChain(chain) && !uniqueNat.includes(chain));
-  const staleFilter = input.existingChains.filter.filter((chain) => isProxyChain(chain) && !filterChains.includes(chain));
+  const staleNat = input.existingChains.nat.filter((chain) => names.isOurs(chain) && !uniqueNat.includes(chain));
+  const staleFilter = input.existingChains.filter.filter((chain) => names.isOurs(chain) && !filterChains.includes(chain));
   const lines = [
     "*filter",
     ...[...filterChains, ...staleFilter].map((chain) => `:${chain} - [0:0]`),
     ...filterServices,
     ...filterExternal,
+    // route_localnet lets 127.0.0.1 be routed to pods; nothing from outside may use that to reach the host's loopback (CVE-2020-8558).
+    `-A ${names.firewall} ${comment("block incoming localnet connections").join(" ")} -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
     ...staleFilter.map((chain) => `-X ${chain}`),
     "COMMIT",
     "*nat",
     ...[...uniqueNat, ...staleNat].map((chain) => `:${chain} - [0:0]`),
-    `-A KUBE-POSTROUTING -m mark ! --mark ${masqueradeMark}/${masqueradeMark} -j RETURN`,
+    `-A ${names.postrouting} -m mark ! --mark ${masqueradeMark}/${masqueradeMark} -j RETURN`,
     // Clear the mark so a packet that is re-queued through the stack is not masqueraded twice.
-    `-A KUBE-POSTROUTING -j MARK --xor-mark ${masqueradeMark}`,
-    `-A KUBE-POSTROUTING ${comment("kubernetes service traffic requiring SNAT").join(" ")} -j MASQUERADE --random-fully`,
-    `-A KUBE-MARK-MASQ -j MARK --or-mark ${masqueradeMark}`,
+    `-A ${names.postrouting} -j MARK --xor-mark ${masqueradeMark}`,
+    `-A ${names.postrouting} ${comment("kubernetes service traffic requiring SNAT").join(" ")} -j MASQUERADE --random-fully`,
+    `-A ${names.markMasq} -j MARK --or-mark ${masqueradeMark}`,
     ...nat,
     ...nodePorts,
-    // Loopback destinations are left out: NodePorts on 127.0.0.1 would need route_localnet, which we do not turn on.
-    `-A KUBE-SERVICES ${comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain").join(" ")} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j KUBE-NODEPORTS`,
+    // Loopback destinations included: NodePorts answer on 127.0.0.1 (the shell turns route_localnet on for the pod bridges).
+    `-A ${names.services} ${comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain").join(" ")} -m addrtype --dst-type LOCAL -j ${names.nodePorts}`,
     ...staleNat.map((chain) => `-X ${chain}`),
     "COMMIT",
   ];
@@ -253,9 +305,9 @@ export function proxyRules(input: ProxyInput): ProxyRules {
 }
 
 /** The restore text that removes all our chains (their jumps must be gone first, or -X fails). */
-export function cleanupRules(existingChains: { nat: readonly string[]; filter: readonly string[] }): string {
+export function cleanupRules(existingChains: { nat: readonly string[]; filter: readonly string[] }, names: ChainNames = defaultChainNames): string {
   const section = (table: string, chains: readonly string[]) => {
-    const ours = chains.filter(isProxyChain);
+    const ours = chains.filter((chain) => names.isOurs(chain));
     return [`*${table}`, ...ours.map((chain) => `:${chain} - [0:0]`), ...ours.map((chain) => `-X ${chain}`), "COMMIT"];
   };
   return `${[...section("filter", existingChains.filter), ...section("nat", existingChains.nat)].join("\n")}\n`;

@@ -32,7 +32,7 @@ let agentOutput = "";
 
 async function startAgent(): Promise<void> {
   agentOutput = "";
-  const child = spawn(join(root, "bin/skiff"), ["agent", "--kubeconfig", server.kubeconfig, "--data-dir", agentDir, "--node-name", nodeName, "--runtime", "cri", "--container-runtime-endpoint", `unix://${fixture.endpoint}`, "--pod-cidr", podCidr], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(join(root, "bin/skiff"), ["agent", "--kubeconfig", server.kubeconfig, "--data-dir", agentDir, "--node-name", nodeName, "--runtime", "cri", "--container-runtime-endpoint", `unix://${fixture.endpoint}`, "--pod-cidr", podCidr, "--bridge", "skiff-kl0", "--iptables-chain-prefix", "SKKL"], { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (agentOutput += d));
   child.stderr!.on("data", (d) => (agentOutput += d));
   agent = child;

@@ -60,7 +60,7 @@ if (skipReason) {
     ensureTestImages();
     dataDir = await mkdtemp(join(tmpdir(), "skiff-local-agent-"));
     const port = await freePort();
-    const args = ["server", "--data-dir", dataDir, "--port", String(port), "--disable-ingress", "--bridge", bridge, "--pod-cidr", podCidr, "--kubelet-port", "0"];
+    const args = ["server", "--data-dir", dataDir, "--port", String(port), "--disable-ingress", "--bridge", bridge, "--pod-cidr", podCidr, "--kubelet-port", "0", "--iptables-chain-prefix", "SKLA"];
     server = spawn(join(root, "bin/skiff"), args, { stdio: ["ignore", "pipe", "pipe"] });
     server.stdout!.on("data", (d) => (output += d));
     server.stderr!.on("data", (d) => (output += d));

@@ -2,9 +2,10 @@
 // fixture (bridge skiff-sv0, range 10.42.251.0/24) runs the iptables proxy
 // and cluster DNS on 10.42.251.1; a real server runs the controllers. A
 // Deployment of web:v1 behind a ClusterIP and a NodePort Service is reached
-// from the host, and from a busybox pod by name. Needs root and the
-// localhost:5000 test images. Every rule the proxy adds is removed in after(),
-// also when the agent died.
+// from the host (also on 127.0.0.1), and from a busybox pod by name. Needs
+// root and the localhost:5000 test images. The proxy's chains carry their own
+// prefix (SKSV-*), so agents of other tests keep theirs; every rule it adds is
+// removed in after(), also when the agent died.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
@@ -28,6 +29,7 @@ const nodeName = "e2e-services";
 const podCidr = "10.42.251.0/24";
 const root = new URL("../..", import.meta.url).pathname;
 const ns = "default";
+const chainPrefix = "SKSV";
 
 let server: TestServer;
 let client: RestClient;
@@ -47,7 +49,7 @@ async function curl(url: string): Promise<{ code: number; body: string }> {
 }
 
 async function startAgent(): Promise<void> {
-  const child = spawn(join(root, "bin/skiff"), ["agent", "--kubeconfig", server.kubeconfig, "--data-dir", agentDir, "--node-name", nodeName, "--runtime", "cri", "--container-runtime-endpoint", `unix://${fixture.endpoint}`, "--pod-cidr", podCidr, "--kubelet-port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(join(root, "bin/skiff"), ["agent", "--kubeconfig", server.kubeconfig, "--data-dir", agentDir, "--node-name", nodeName, "--runtime", "cri", "--container-runtime-endpoint", `unix://${fixture.endpoint}`, "--pod-cidr", podCidr, "--kubelet-port", "0", "--bridge", "skiff-sv0", "--iptables-chain-prefix", chainPrefix], { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (agentOutput += d));
   child.stderr!.on("data", (d) => (agentOutput += d));
   agent = child;
@@ -125,7 +127,7 @@ if (skipReason) {
   after(async () => {
     if (agent?.exitCode === null && client !== undefined) await deletePods();
     // The agent removes its rules on SIGTERM; one that crashed or had to be killed left them.
-    if (!(await stopAgent())) await removeProxyRules().catch(() => undefined);
+    if (!(await stopAgent())) await removeProxyRules(undefined, chainPrefix).catch(() => undefined);
     client?.close();
     await server?.stop();
     await fixture?.close();
@@ -172,6 +174,21 @@ if (skipReason) {
         return answer.code === 0 ? answer.body : undefined;
       });
       assert.match(body, /^web v1 /);
+      // kube-proxy's localhost NodePorts: 127.0.0.1 is DNATed to a pod and masqueraded (route_localnet on the pod bridge).
+      const local = await eventually("the NodePort on 127.0.0.1", async () => {
+        const answer = await curl(`http://127.0.0.1:${nodePort}/`);
+        return answer.code === 0 ? answer.body : undefined;
+      }, 30_000);
+      assert.match(local, /^web v1 /);
+      assert.equal((await readFile("/proc/sys/net/ipv4/conf/skiff-sv0/route_localnet", "utf8")).trim(), "1");
+    });
+
+    test("the proxy's rules live in chains of its own prefix", async () => {
+      const { stdout } = await run("iptables-save", ["-t", "nat"], { maxBuffer: 64 * 1024 * 1024 });
+      assert.ok(stdout.includes(`-A OUTPUT -m comment --comment "kubernetes service portals" -j ${chainPrefix}-SERVICES`), "a jump from OUTPUT");
+      // iptables-save prints matches in its own order.
+      const serviceRule = stdout.split("\n").find((line) => line.startsWith(`-A ${chainPrefix}-SERVICES `) && line.includes('"default/web:http cluster IP"'));
+      assert.match(serviceRule ?? "", new RegExp(`-d ${clusterIP.replaceAll(".", "\\.")}/32 .*-j ${chainPrefix}-SVC-[A-Z2-7]{16}$`), stdout);
     });
 
     test("a busybox pod resolves the Service by name and fetches through it", async () => {

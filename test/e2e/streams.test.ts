@@ -77,7 +77,7 @@ if (skipReason) {
     server = await startServer(["--disable-controller-manager"]);
     client = await RestClient.fromKubeconfig(server.kubeconfig);
     agentDir = await mkdtemp(join(tmpdir(), "skiff-streams-e2e-"));
-    const child = spawn(join(root, "bin/skiff"), ["agent", "--kubeconfig", server.kubeconfig, "--data-dir", agentDir, "--node-name", nodeName, "--runtime", "cri", "--container-runtime-endpoint", `unix://${fixture.endpoint}`, "--pod-cidr", podCidr, "--kubelet-port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(join(root, "bin/skiff"), ["agent", "--kubeconfig", server.kubeconfig, "--data-dir", agentDir, "--node-name", nodeName, "--runtime", "cri", "--container-runtime-endpoint", `unix://${fixture.endpoint}`, "--pod-cidr", podCidr, "--kubelet-port", "0", "--bridge", "skiff-st0", "--iptables-chain-prefix", "SKST"], { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (d) => (agentOutput += d));
     child.stderr!.on("data", (d) => (agentOutput += d));
     agent = child;

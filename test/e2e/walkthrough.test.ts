@@ -127,7 +127,7 @@ describe("walkthrough: Deployment, Service, rolling update, DNS and Ingress on t
     kubeconfig = join(dataDir, "kubeconfig.yaml");
     ingressPort = await freePort();
     const port = await freePort();
-    server = spawn(join(root, "bin/skiff"), ["server", "--data-dir", dataDir, "--port", String(port), "--ingress-port", String(ingressPort)], { stdio: ["ignore", "pipe", "pipe"] });
+    server = spawn(join(root, "bin/skiff"), ["server", "--data-dir", dataDir, "--port", String(port), "--ingress-port", String(ingressPort), "--iptables-chain-prefix", "SKWT"], { stdio: ["ignore", "pipe", "pipe"] });
     server.stdout!.on("data", (d) => (output += d));
     server.stderr!.on("data", (d) => (output += d));
     await eventually("the server, its ingress and a Ready node", async () => {
