@@ -7,7 +7,7 @@ import https from "node:https";
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocketServer, WebSocket } from "ws";
 import { SpdySession, type SpdyStream } from "../../streaming/spdy-session.ts";
 import { containerNameLabel, podNameLabel, podNamespaceLabel } from "../runtime-labels.ts";
 import type { Runtime } from "../runtime/runtime.ts";
@@ -61,10 +61,16 @@ export async function startKubeletServer(options: KubeletServerOptions, signal: 
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
-  const webSockets = new WebSocketServer({
-    noServer: true,
-    handleProtocols: (offered) => (offered.has(tunnelledStandIn) ? tunnelledPortForward : (execProtocols.find((p) => offered.has(p)) ?? false)),
-  });
+  // The WebSocket library loads with the first WebSocket upgrade: an agent nobody execs into never carries it.
+  let webSocketServer: Promise<WebSocketServer> | undefined;
+  const webSockets = () =>
+    (webSocketServer ??= import("ws").then(
+      ({ WebSocketServer }) =>
+        new WebSocketServer({
+          noServer: true,
+          handleProtocols: (offered) => (offered.has(tunnelledStandIn) ? tunnelledPortForward : (execProtocols.find((p) => offered.has(p)) ?? false)),
+        }),
+    ));
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => {});
     void serveUpgrade(options, webSockets, req, socket, head).catch((e: unknown) => refuseUpgrade(socket, e));
@@ -226,7 +232,7 @@ function acceptSpdy(socket: Duplex, head: Buffer, version: string, onStream: (st
   return session;
 }
 
-async function serveUpgrade(options: KubeletServerOptions, webSockets: WebSocketServer, req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+async function serveUpgrade(options: KubeletServerOptions, webSockets: () => Promise<WebSocketServer>, req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   const refused = authorized(req);
   if (refused !== undefined) throw new StreamRequestError(refused === 401 ? "Unauthorized" : "client certificate not signed by the cluster CA", refused);
   const { parts, query } = pathParts(req);
@@ -252,7 +258,7 @@ async function serveUpgrade(options: KubeletServerOptions, webSockets: WebSocket
         },
       );
     if (isWebSocket) {
-      webSockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      (await webSockets()).handleUpgrade(req, socket, head, (ws: WebSocket) => {
         if (!execProtocols.includes(ws.protocol)) return ws.close(1002, "unsupported protocol");
         start(webSocketExecClient(ws));
       });
@@ -276,7 +282,7 @@ async function serveUpgrade(options: KubeletServerOptions, webSockets: WebSocket
     if (isWebSocket) {
       const offered = headerList(req, "sec-websocket-protocol");
       req.headers["sec-websocket-protocol"] = offered.map((p) => (p === tunnelledPortForward ? tunnelledStandIn : p)).join(", ");
-      webSockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      (await webSockets()).handleUpgrade(req, socket, head, (ws: WebSocket) => {
         if (ws.protocol !== tunnelledPortForward) return ws.close(1002, "unsupported protocol");
         const session = new SpdySession((bytes) => ws.send(bytes), onStream, () => ws.close(1000));
         ws.on("message", (raw: Buffer) => {

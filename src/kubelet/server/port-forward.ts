@@ -39,35 +39,36 @@ export function portForwardStreams(dial: PortForwardDialer, log: (line: string) 
       ended = true;
       runtime?.close();
     };
-    dial(port).then(
-      (url) => {
-        const socket = openRuntimeSocket(url, { port: String(port) });
-        runtime = socket;
-        for (const d of early.splice(0)) sendWhenOpen(socket, Buffer.concat([Buffer.of(0), d]));
-        if (ended) socket.close();
-        const seenPort = [false, false];
-        socket.on("message", (raw: Buffer) => {
-          const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-          const ch = data[0];
-          if (ch !== 0 && ch !== 1) return;
-          if (!seenPort[ch]) {
-            seenPort[ch] = true;
-            return;
-          }
-          if (ch === 0) stream.write(data.subarray(1));
-          else errorStreams.get(requestId)?.write(data.subarray(1));
-        });
-        socket.on("close", () => {
-          errorStreams.get(requestId)?.end();
-          errorStreams.delete(requestId);
-          stream.end();
-        });
-        socket.on("error", (e) => {
-          log(`port-forward to ${port}: ${e.message}`);
-          fail(`error forwarding port ${port}: ${e.message}`);
-        });
-      },
-      (e: unknown) => fail(`error forwarding port ${port}: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    dial(port)
+      .then((url) => openRuntimeSocket(url, { port: String(port) }))
+      .then(
+        (socket) => {
+          runtime = socket;
+          for (const d of early.splice(0)) sendWhenOpen(socket, Buffer.concat([Buffer.of(0), d]));
+          if (ended) socket.close();
+          const seenPort = [false, false];
+          socket.on("message", (raw: Buffer) => {
+            const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+            const ch = data[0];
+            if (ch !== 0 && ch !== 1) return;
+            if (!seenPort[ch]) {
+              seenPort[ch] = true;
+              return;
+            }
+            if (ch === 0) stream.write(data.subarray(1));
+            else errorStreams.get(requestId)?.write(data.subarray(1));
+          });
+          socket.on("close", () => {
+            errorStreams.get(requestId)?.end();
+            errorStreams.delete(requestId);
+            stream.end();
+          });
+          socket.on("error", (e) => {
+            log(`port-forward to ${port}: ${e.message}`);
+            fail(`error forwarding port ${port}: ${e.message}`);
+          });
+        },
+        (e: unknown) => fail(`error forwarding port ${port}: ${e instanceof Error ? e.message : String(e)}`),
+      );
   };
 }

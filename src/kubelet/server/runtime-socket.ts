@@ -4,7 +4,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { Duplex } from "node:stream";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 
 export class RuntimeStreamError extends Error {
   readonly reason = "RuntimeStreamError" as const;
@@ -26,15 +26,17 @@ export function dialRuntime(url: string): Duplex {
   return target.protocol === "https:" ? tls.connect({ host, port, rejectUnauthorized: false }) : net.connect({ host, port });
 }
 
-export function openRuntimeSocket(url: string, query: Record<string, string> = {}): WebSocket {
+/** A v4 WebSocket to the runtime; the WebSocket library loads with the first one. */
+export async function openRuntimeSocket(url: string, query: Record<string, string> = {}): Promise<WebSocket> {
   const target = loopbackUrl(url);
   target.protocol = target.protocol === "https:" ? "wss:" : "ws:";
   for (const [k, v] of Object.entries(query)) target.searchParams.append(k, v);
-  return new WebSocket(target, ["v4.channel.k8s.io"], { rejectUnauthorized: false });
+  const { default: WebSocketClient } = await import("ws");
+  return new WebSocketClient(target, ["v4.channel.k8s.io"], { rejectUnauthorized: false });
 }
 
 /** Sends once the socket is open; drops data after it closed. */
 export function sendWhenOpen(socket: WebSocket, data: Buffer): void {
-  if (socket.readyState === WebSocket.OPEN) socket.send(data);
-  else if (socket.readyState === WebSocket.CONNECTING) socket.once("open", () => socket.send(data));
+  if (socket.readyState === socket.OPEN) socket.send(data);
+  else if (socket.readyState === socket.CONNECTING) socket.once("open", () => socket.send(data));
 }
