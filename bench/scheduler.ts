@@ -16,6 +16,7 @@
 //
 // Prints figures only (pods/s average and p50 over 1-second samples, p99
 // scheduling latency) and ends with one JSON line. Gives up after 10 minutes.
+import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { Node, Pod } from "kubernetes-types/core/v1";
@@ -89,6 +90,14 @@ function podObject(name: string): Pod {
   };
 }
 
+/** User plus system CPU seconds of a process so far, from /proc/<pid>/stat (clock ticks of 10 ms). */
+async function processCpuSeconds(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function waitFor(what: string, done: () => boolean): Promise<void> {
   while (!done()) {
     if (remainingMs() <= 0) throw new BenchError(`gave up after ${workload.capMs / 60000} minutes waiting for ${what}`);
@@ -151,6 +160,7 @@ async function main(): Promise<void> {
     const measureStart = performance.now();
     const statsBefore = scheduler.stats;
     const cpuBefore = process.cpuUsage();
+    const serverCpuBefore = await processCpuSeconds(server.process.pid);
     const intervalMs = 1000 / workload.createRatePerSecond;
     const creating = inParallel(workload.measuredPods, workload.concurrency, async (index) => {
       const due = measureStart + index * intervalMs;
@@ -171,6 +181,7 @@ async function main(): Promise<void> {
     const partial = boundAt.size - lastCount;
     const elapsedMs = performance.now() - measureStart;
     const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuPercent = (((await processCpuSeconds(server.process.pid)) - serverCpuBefore) * 1000 * 100) / elapsedMs;
     const statsAfter = scheduler.stats;
     const attempts = statsAfter.attempts - statsBefore.attempts;
     const cycleMsPerPod = (statsAfter.cycleMs - statsBefore.cycleMs) / Math.max(1, attempts);
@@ -181,6 +192,8 @@ async function main(): Promise<void> {
       if (bound !== undefined) latency.add(bound - created);
     }
     const podsPerSecond = (workload.measuredPods * 1000) / elapsedMs;
+    const clientCpuMsPerPod = (cpu.user + cpu.system) / 1000 / workload.measuredPods;
+    const serverCpuMsPerPod = (serverCpuPercent / 100) * elapsedMs / workload.measuredPods;
     const sorted = [...samples].sort((left, right) => left - right);
     const p50Sample = sorted.length === 0 ? partial : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
     log(`created ${workload.measuredPods} pods in ${(createdIn / 1000).toFixed(1)} s (${((workload.measuredPods * 1000) / createdIn).toFixed(0)}/s)`);
@@ -191,7 +204,9 @@ async function main(): Promise<void> {
     console.log(`throughput p50 (1 s)      ${p50Sample} pods/s  (samples: ${samples.join(" ")})`);
     console.log(`latency p50 / p99 / max   ${latency.percentile(0.5).toFixed(0)} / ${latency.percentile(0.99).toFixed(0)} / ${latency.max().toFixed(0)} ms (created → bound seen by the informer)`);
     console.log(`scheduling cycle          ${cycleMsPerPod.toFixed(3)} ms per attempt (${attempts} attempts): the cycle alone could do ${(1000 / cycleMsPerPod).toFixed(0)} pods/s`);
-    console.log(`this process's CPU        ${((cpu.user + cpu.system) / 1000 / elapsedMs * 100).toFixed(0)}% of one core (scheduler, its informers, the pod-creating client)`);
+    console.log(`this process's CPU        ${((cpu.user + cpu.system) / 1000 / elapsedMs * 100).toFixed(0)}% of one core (scheduler, its informers, the pod-creating client), ${clientCpuMsPerPod.toFixed(3)} ms per pod`);
+    console.log(`API server's CPU          ${serverCpuPercent.toFixed(0)}% of one core (child process), ${serverCpuMsPerPod.toFixed(3)} ms per pod`);
+    console.log("(CPU per pod says more than pods/s on a shared machine: a busy neighbour lowers the rate, much less the CPU each pod costs)");
     console.log(`events dropped            ${recorder.dropped} (the recorder's queue of 1000 overflows when the API server is slower than binds)`);
     console.log("scheduler runs in this process; API server in a child process (sqlite store)");
     console.log(
@@ -207,6 +222,9 @@ async function main(): Promise<void> {
         p99_ms: Math.round(latency.percentile(0.99)),
         cycle_ms_per_pod: Number(cycleMsPerPod.toFixed(3)),
         process_cpu_percent: Math.round(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100),
+        server_cpu_percent: Math.round(serverCpuPercent),
+        process_cpu_ms_per_pod: Number(clientCpuMsPerPod.toFixed(3)),
+        server_cpu_ms_per_pod: Number(serverCpuMsPerPod.toFixed(3)),
         events_dropped: recorder.dropped,
       }),
     );
