@@ -131,6 +131,32 @@ describe("Http2Transport", () => {
     }
   });
 
+  test("a request past its deadline is cancelled: no answer, or an answer whose body never ends", async () => {
+    const opened: ServerHttp2Stream[] = [];
+    handler = (stream, headers) => {
+      opened.push(stream);
+      if (headers[":path"] === "/headers-only") {
+        stream.respond({ ":status": 200 });
+        stream.write("partial");
+      }
+    };
+    const client = transport();
+    try {
+      const started = Date.now();
+      await assert.rejects(client.request({ method: "GET", path: "/silent", timeoutMs: 100 }), (e: unknown) => e instanceof ClientConnectionError && /no answer in 100 ms/.test(e.message));
+      const waited = Date.now() - started;
+      assert.ok(waited >= 90 && waited < 2000, `took ${waited} ms`);
+      const response = await client.request({ method: "GET", path: "/headers-only", timeoutMs: 100 });
+      await assert.rejects(readText(response.stream), ClientConnectionError);
+      // A request that ends in time is left alone, and the sweep stops with nothing to watch.
+      handler = (stream) => reply(stream, "in time");
+      assert.equal(await readText((await client.request({ method: "GET", path: "/", timeoutMs: 5000 })).stream), "in time");
+    } finally {
+      client.close();
+      for (const stream of opened) stream.destroy();
+    }
+  });
+
   test("a peer that stops answering pings is cut off and its open streams fail", async () => {
     handler = (stream) => {
       stream.respond({ ":status": 200 });

@@ -9,6 +9,11 @@
 // and destroyed when the ping gets no answer in pingTimeoutMs, so watches on a
 // dead connection fail (and informers relist) instead of hanging. Sessions are
 // unref'd while no stream is open, so an idle client never keeps a process alive.
+//
+// Request deadlines are kept in one table swept by one timer, not a timer (or
+// AbortSignal.timeout) per request: at thousands of requests a second the
+// per-request timers cost more than the rest of this file.
+import { performance } from "node:perf_hooks";
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
 import tls from "node:tls";
 import { ClientConnectionError, RequestAbortedError } from "./errors.ts";
@@ -32,6 +37,8 @@ export interface TransportRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** Cancels the stream when it has not ended this long after the request (headers and body); 0 or absent: never. */
+  timeoutMs?: number;
 }
 
 export interface TransportResponse {
@@ -49,6 +56,11 @@ export class Http2Transport {
   private readonly prefix: string;
   private session: ClientHttp2Session | undefined;
   private readonly openStreams = new Map<ClientHttp2Session, number>();
+  /** Open streams with a deadline (performance.now() ms), swept by one timer. */
+  private readonly deadlines = new Map<ClientHttp2Stream, number>();
+  private readonly timedOut = new WeakSet<ClientHttp2Stream>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweepEveryMs = Infinity;
   private closed = false;
 
   constructor(private readonly options: TransportOptions) {
@@ -73,47 +85,79 @@ export class Http2Transport {
   /** Closes the session; streams still open are ended. */
   close(): void {
     this.closed = true;
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.sweeper = undefined;
     this.session?.destroy();
     this.session = undefined;
   }
 
   private attempt(req: TransportRequest): Promise<TransportResponse> {
     const session = this.currentSession();
+    const headers: http2.OutgoingHttpHeaders = { ":method": req.method, ":path": this.prefix + req.path };
+    if (req.headers !== undefined) Object.assign(headers, req.headers);
     let stream: ClientHttp2Stream;
     try {
-      stream = session.request(
-        { ":method": req.method, ":path": this.prefix + req.path, ...req.headers },
-        { endStream: req.body === undefined },
-      );
+      stream = session.request(headers, { endStream: req.body === undefined });
     } catch (e) {
       // The session closed or got GOAWAY between our check and the call: nothing was sent.
       this.forget(session);
       return Promise.reject(new UnprocessedRequest("session unusable", e));
     }
-    this.track(session, stream);
+    const timeoutMs = req.timeoutMs ?? 0;
+    if (timeoutMs > 0) this.setDeadline(stream, timeoutMs);
     if (req.body !== undefined) stream.end(req.body);
     return new Promise<TransportResponse>((resolve, reject) => {
       let answered = false;
-      const onAbort = () => stream.close(http2.constants.NGHTTP2_CANCEL);
-      req.signal?.addEventListener("abort", onAbort, { once: true });
-      stream.once("close", () => req.signal?.removeEventListener("abort", onAbort));
-      stream.once("response", (headers) => {
+      const signal = req.signal;
+      const onAbort = signal === undefined ? undefined : () => stream.close(http2.constants.NGHTTP2_CANCEL);
+      if (onAbort !== undefined) signal!.addEventListener("abort", onAbort, { once: true });
+      const failure = (e?: NodeJS.ErrnoException): Error => {
+        if (signal?.aborted) return new RequestAbortedError(`${req.method} ${req.path}: aborted`, { cause: signal.reason });
+        if (this.timedOut.has(stream)) return new ClientConnectionError(`${req.method} ${req.path}: no answer in ${timeoutMs} ms`, { cause: e });
+        if (stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM || e?.code === "ERR_HTTP2_GOAWAY_SESSION") return new UnprocessedRequest("refused by the server", e);
+        if (e !== undefined) return new ClientConnectionError(`${req.method} ${req.path}: ${e.message}`, { cause: e });
+        return new ClientConnectionError(`${req.method} ${req.path}: stream closed before a response (code ${stream.rstCode})`);
+      };
+      this.track(session, stream, () => {
+        if (onAbort !== undefined) signal!.removeEventListener("abort", onAbort);
+        if (!answered) reject(failure());
+      });
+      stream.once("response", (responseHeaders) => {
         answered = true;
-        resolve({ status: Number(headers[":status"] ?? 0), headers, stream });
+        resolve({ status: Number(responseHeaders[":status"] ?? 0), headers: responseHeaders, stream });
       });
       stream.on("error", (e: NodeJS.ErrnoException) => {
         if (answered) return;
-        if (req.signal?.aborted) reject(new RequestAbortedError(`${req.method} ${req.path}: aborted`, { cause: req.signal.reason }));
-        else if (stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM || e.code === "ERR_HTTP2_GOAWAY_SESSION") reject(new UnprocessedRequest("refused by the server", e));
-        else reject(new ClientConnectionError(`${req.method} ${req.path}: ${e.message}`, { cause: e }));
-      });
-      stream.once("close", () => {
-        if (answered) return;
-        if (req.signal?.aborted) reject(new RequestAbortedError(`${req.method} ${req.path}: aborted`, { cause: req.signal.reason }));
-        else if (stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM) reject(new UnprocessedRequest("refused by the server"));
-        else reject(new ClientConnectionError(`${req.method} ${req.path}: stream closed before a response (code ${stream.rstCode})`));
+        answered = true;
+        reject(failure(e));
       });
     });
+  }
+
+  private setDeadline(stream: ClientHttp2Stream, timeoutMs: number): void {
+    this.deadlines.set(stream, performance.now() + timeoutMs);
+    // A tenth of the timeout, so a deadline is late by at most 10 %.
+    const every = Math.min(1000, Math.max(5, Math.floor(timeoutMs / 10)));
+    if (this.sweeper !== undefined && every >= this.sweepEveryMs) return;
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.sweepEveryMs = every;
+    this.sweeper = setInterval(() => this.sweep(), every);
+    this.sweeper.unref();
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    for (const [stream, deadline] of this.deadlines) {
+      if (deadline > now) continue;
+      this.deadlines.delete(stream);
+      this.timedOut.add(stream);
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }
+    if (this.deadlines.size === 0 && this.sweeper !== undefined) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+      this.sweepEveryMs = Infinity;
+    }
   }
 
   private currentSession(): ClientHttp2Session {
@@ -159,11 +203,14 @@ export class Http2Transport {
     if (this.session === session) this.session = undefined;
   }
 
-  private track(session: ClientHttp2Session, stream: ClientHttp2Stream): void {
+  /** Counts the stream as open until it closes, then calls onClose. */
+  private track(session: ClientHttp2Session, stream: ClientHttp2Stream, onClose: () => void): void {
     const count = (this.openStreams.get(session) ?? 0) + 1;
     this.openStreams.set(session, count);
     if (count === 1) session.ref();
     stream.once("close", () => {
+      this.deadlines.delete(stream);
+      onClose();
       const left = (this.openStreams.get(session) ?? 1) - 1;
       this.openStreams.set(session, left);
       if (left === 0 && !session.destroyed) session.unref();
@@ -192,7 +239,13 @@ export function readText(stream: ClientHttp2Stream): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    // Most answers are one DATA frame: no copy into a new buffer for those.
+    stream.once("end", () => {
+      // A stream reset by either side ends its readable side too: that is a broken body, not a short one.
+      const code = stream.rstCode;
+      if (code !== undefined && code !== http2.constants.NGHTTP2_NO_ERROR) reject(new ClientConnectionError(`response body broke off (stream code ${code})`));
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+    });
     stream.once("error", (e) => reject(new ClientConnectionError(`response body broke off: ${e.message}`, { cause: e })));
     stream.once("close", () => {
       if (!stream.readableEnded) reject(new ClientConnectionError(`response body broke off (stream code ${stream.rstCode})`));

@@ -1,11 +1,12 @@
 // The KubeClient over HTTP/2 to a real API server (see http2-transport.ts for
 // why HTTP/2). Answers other than 2xx become ApiStatusError; a watch is an
 // async iterable of newline-delimited JSON events that a signal ends.
+import { performance } from "node:perf_hooks";
 import { StringDecoder } from "node:string_decoder";
 import type { Status } from "kubernetes-types/meta/v1";
 import { realClock, type Clock } from "./clock.ts";
 import { ApiStatusError, ClientConnectionError, InvalidClientOptionError, RequestAbortedError, isStatus } from "./errors.ts";
-import { Http2Transport, readText, type TransportOptions, type TransportResponse } from "./http2-transport.ts";
+import { Http2Transport, readText, type TransportOptions, type TransportRequest, type TransportResponse } from "./http2-transport.ts";
 import { loadKubeconfig, type ConnectionConfig } from "./kubeconfig.ts";
 import type {
   CreateOptions,
@@ -51,7 +52,8 @@ export class RestClient implements KubeClient {
   private readonly limiter: TokenBucket | undefined;
   private readonly userAgent: string;
   private readonly requestTimeoutMs: number;
-  private readonly authorization: string | undefined;
+  /** Headers every request carries; writes add content-type to a copy. */
+  private readonly readHeaders: Readonly<Record<string, string>>;
 
   constructor(
     readonly config: ConnectionConfig,
@@ -67,7 +69,9 @@ export class RestClient implements KubeClient {
     this.limiter = options.qps === undefined ? undefined : new TokenBucket(options.qps, options.burst ?? Math.max(1, Math.ceil(options.qps)), options.clock ?? realClock);
     this.userAgent = options.userAgent ?? "skiff-client";
     this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
-    this.authorization = config.bearerToken ? `Bearer ${config.bearerToken}` : undefined;
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.userAgent };
+    if (config.bearerToken) headers["authorization"] = `Bearer ${config.bearerToken}`;
+    this.readHeaders = headers;
   }
 
   static async fromKubeconfig(path: string, options: RestClientOptions & { context?: string } = {}): Promise<RestClient> {
@@ -118,8 +122,7 @@ export class RestClient implements KubeClient {
   }
 
   patch<T extends KubeObject>(resource: ResourceRef, name: string, type: PatchType, patch: unknown, options: PatchOptions = {}): Promise<T> {
-    const query = writeQuery(options);
-    if (options.force) query.set("force", "true");
+    const query = writeQuery(options, options.force === true);
     const text = typeof patch === "string" ? patch : JSON.stringify(patch);
     return this.call<T>("PATCH", resourcePath(resource, name, options.subresource), query, { contentType: patchContentTypes[type], text }, options.signal);
   }
@@ -130,7 +133,7 @@ export class RestClient implements KubeClient {
     if (options.propagationPolicy !== undefined) body["propagationPolicy"] = options.propagationPolicy;
     if (options.preconditions !== undefined) body["preconditions"] = options.preconditions;
     if (options.dryRun) body["dryRun"] = ["All"];
-    return this.call<T | Status>("DELETE", resourcePath(resource, name), new URLSearchParams(), { contentType: "application/json", text: JSON.stringify(body) }, options.signal);
+    return this.call<T | Status>("DELETE", resourcePath(resource, name), undefined, { contentType: "application/json", text: JSON.stringify(body) }, options.signal);
   }
 
   async *watch<T extends KubeObject>(resource: ResourceRef, options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
@@ -144,7 +147,7 @@ export class RestClient implements KubeClient {
     let response: TransportResponse;
     try {
       await this.limiter?.wait(signal);
-      response = await this.send("GET", `${resourcePath(resource)}?${query}`, undefined, signal);
+      response = await this.send("GET", `${resourcePath(resource)}?${query}`, undefined, signal, 0);
     } catch (e) {
       if (signal?.aborted) return;
       throw e;
@@ -172,32 +175,43 @@ export class RestClient implements KubeClient {
     }
   }
 
-  private async call<T>(method: string, path: string, query: URLSearchParams, body: { contentType: string; text: string } | undefined, callerSignal: AbortSignal | undefined): Promise<T> {
-    const signals = [callerSignal, this.requestTimeoutMs > 0 ? AbortSignal.timeout(this.requestTimeoutMs) : undefined].filter((s) => s !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    const target = query.size > 0 ? `${path}?${query}` : path;
+  private async call<T>(method: string, path: string, query: URLSearchParams | undefined, body: { contentType: string; text: string } | undefined, callerSignal: AbortSignal | undefined): Promise<T> {
+    const target = query !== undefined && query.size > 0 ? `${path}?${query}` : path;
+    const timeoutMs = this.requestTimeoutMs;
+    const started = timeoutMs > 0 ? performance.now() : 0;
     try {
-      await this.limiter?.wait(signal);
-      const response = await this.send(method, target, body, signal);
+      if (this.limiter !== undefined) await this.throttle(callerSignal, timeoutMs);
+      // The deadline covers the throttle's wait too, as client-go's request timeout does.
+      const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (performance.now() - started)) : 0;
+      const response = await this.send(method, target, body, callerSignal, left);
       const text = await readText(response.stream);
       if (response.status < 200 || response.status > 299) throw ApiStatusError.fromResponse(response.status, text);
       return JSON.parse(text) as T;
     } catch (e) {
-      if (signal?.aborted && !callerSignal?.aborted && !(e instanceof ApiStatusError)) {
-        throw new ClientConnectionError(`${method} ${target}: no answer in ${this.requestTimeoutMs} ms`, { cause: e });
-      }
-      if (callerSignal?.aborted && !(e instanceof RequestAbortedError) && !(e instanceof ApiStatusError)) {
+      if (e instanceof ApiStatusError) throw e;
+      if (callerSignal?.aborted) {
+        if (e instanceof RequestAbortedError) throw e;
         throw new RequestAbortedError(`${method} ${target}: aborted`, { cause: e });
+      }
+      if (timeoutMs > 0 && performance.now() - started >= timeoutMs) {
+        throw new ClientConnectionError(`${method} ${target}: no answer in ${timeoutMs} ms`, { cause: e });
       }
       throw e;
     }
   }
 
-  private send(method: string, path: string, body: { contentType: string; text: string } | undefined, signal: AbortSignal | undefined): Promise<TransportResponse> {
-    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.userAgent };
-    if (this.authorization !== undefined) headers["authorization"] = this.authorization;
-    if (body !== undefined) headers["content-type"] = body.contentType;
-    return this.transport.request({ method, path, headers, ...(body === undefined ? {} : { body: body.text }), ...(signal === undefined ? {} : { signal }) });
+  /** The client-side rate limit; its wait ends early when the caller aborts or the request's deadline passes. */
+  private async throttle(callerSignal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
+    const signals = [callerSignal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter((s) => s !== undefined);
+    await this.limiter!.wait(signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
+  }
+
+  private send(method: string, path: string, body: { contentType: string; text: string } | undefined, signal: AbortSignal | undefined, timeoutMs: number): Promise<TransportResponse> {
+    const headers = body === undefined ? this.readHeaders : { ...this.readHeaders, "content-type": body.contentType };
+    const request: TransportRequest = { method, path, headers, timeoutMs };
+    if (body !== undefined) request.body = body.text;
+    if (signal !== undefined) request.signal = signal;
+    return this.transport.request(request);
   }
 }
 
@@ -211,10 +225,13 @@ export function resourcePath(resource: ResourceRef, name?: string, subresource?:
   return path;
 }
 
-function writeQuery(options: WriteOptions): URLSearchParams {
+/** The query of a write; undefined when it has none (most writes), which saves building one. */
+function writeQuery(options: WriteOptions, force = false): URLSearchParams | undefined {
+  if (!options.dryRun && !options.fieldManager && !force) return undefined;
   const query = new URLSearchParams();
   if (options.dryRun) query.set("dryRun", "All");
   if (options.fieldManager) query.set("fieldManager", options.fieldManager);
+  if (force) query.set("force", "true");
   return query;
 }
 
