@@ -30,18 +30,36 @@ export function copyResources(source: Resources): Resources {
 /** Reads a ResourceList; "pods" is a count the node reports, not a request, and is left out. */
 export function resourcesFromList(list: ResourceList | undefined): Resources {
   const resources = emptyResources();
-  for (const [name, text] of Object.entries(list ?? {})) {
-    if (name === PODS) continue;
-    const quantity = parseQuantity(String(text));
-    if (name === CPU) resources.milliCpu = Number(quantity.milliValue());
-    else if (name === MEMORY) resources.memory = Number(quantity.value());
-    else if (name === EPHEMERAL_STORAGE) resources.ephemeralStorage = Number(quantity.value());
+  if (list === undefined) return resources;
+  for (const name in list) {
+    if (name === PODS || !Object.hasOwn(list, name)) continue;
+    const text = String(list[name]);
+    if (name === CPU) resources.milliCpu = parsedAmount(text, true);
+    else if (name === MEMORY) resources.memory = parsedAmount(text, false);
+    else if (name === EPHEMERAL_STORAGE) resources.ephemeralStorage = parsedAmount(text, false);
     else {
-      const amount = Number(quantity.value());
+      const amount = parsedAmount(text, false);
       if (amount !== 0) resources.scalar.set(name, amount);
     }
   }
   return resources;
+}
+
+// Pods of one workload repeat the same few quantity texts ("100m", "500Mi"):
+// each is parsed once. Bounded, so odd texts cannot grow it without limit.
+const parsedValues = new Map<string, number>();
+const parsedMilliValues = new Map<string, number>();
+const maxParsed = 1024;
+
+function parsedAmount(text: string, milli: boolean): number {
+  const memo = milli ? parsedMilliValues : parsedValues;
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const quantity = parseQuantity(text);
+  const amount = Number(milli ? quantity.milliValue() : quantity.value());
+  if (memo.size >= maxParsed) memo.clear();
+  memo.set(text, amount);
+  return amount;
 }
 
 export function allowedPodCount(list: ResourceList | undefined): number {
@@ -54,6 +72,8 @@ export function addResources(target: Resources, addend: Resources, sign: 1 | -1 
   target.milliCpu += sign * addend.milliCpu;
   target.memory += sign * addend.memory;
   target.ephemeralStorage += sign * addend.ephemeralStorage;
+  // Most pods name no extended resource: no iterator for an empty map.
+  if (addend.scalar.size === 0) return;
   for (const [name, amount] of addend.scalar) {
     const next = (target.scalar.get(name) ?? 0) + sign * amount;
     if (next === 0) target.scalar.delete(name);
@@ -66,6 +86,7 @@ export function maxResources(target: Resources, other: Resources): void {
   target.milliCpu = Math.max(target.milliCpu, other.milliCpu);
   target.memory = Math.max(target.memory, other.memory);
   target.ephemeralStorage = Math.max(target.ephemeralStorage, other.ephemeralStorage);
+  if (other.scalar.size === 0) return;
   for (const [name, amount] of other.scalar) {
     if (amount > (target.scalar.get(name) ?? 0)) target.scalar.set(name, amount);
   }
