@@ -374,10 +374,10 @@ export class PodTopologySpreadPlugin implements PreFilterPlugin, FilterPlugin, P
   #constraints(pod: PodInfo, action: Action): SpreadConstraint[] {
     const own = pod.pod.spec?.topologySpreadConstraints ?? [];
     if (own.length > 0) return parseConstraints(pod, own, action);
-    const defaults = parseConstraints(pod, this.#defaultConstraints, action);
-    if (defaults.length === 0) return [];
+    if (!this.#defaultConstraints.some((constraint) => constraint.whenUnsatisfiable === action)) return [];
+    // A pod that no service or controller selects (most bare pods) has no defaults: no parsing for it.
     const selector = defaultSpreadSelector(pod.pod, this.#owners);
     if (selector.isEmpty()) return [];
-    return defaults.map((constraint) => ({ ...constraint, selector }));
+    return parseConstraints(pod, this.#defaultConstraints, action).map((constraint) => ({ ...constraint, selector }));
   }
 }
