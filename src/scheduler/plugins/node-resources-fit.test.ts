@@ -128,13 +128,23 @@ describe("score", () => {
       expected: [70],
     },
   ];
+  cases.push({
+    name: "least allocated, a node without memory is scored on cpu alone",
+    strategy: "LeastAllocated",
+    pod: twoContainers,
+    nodes: [["n1", 4000, 0]],
+    expected: [25],
+  });
   for (const entry of cases) {
     test(entry.name, () => {
-      const plugin = new NodeResourcesFitPlugin({ strategy: entry.strategy, resources: DEFAULT_SCORED_RESOURCES });
-      const scores = entry.nodes.map(([name, cpu, memory]) =>
-        plugin.score(new CycleState(), infoOf(entry.pod), nodeInfoWith(sized(name, cpu, memory), entry.existing ?? [])),
-      );
-      assert.deepEqual(scores, entry.expected);
+      // The defaults themselves take a shortcut; an equal list of our own goes the general way: both must agree.
+      for (const resources of [DEFAULT_SCORED_RESOURCES, [...DEFAULT_SCORED_RESOURCES]]) {
+        const plugin = new NodeResourcesFitPlugin({ strategy: entry.strategy, resources });
+        const scores = entry.nodes.map(([name, cpu, memory]) =>
+          plugin.score(new CycleState(), infoOf(entry.pod), nodeInfoWith(sized(name, cpu, memory), entry.existing ?? [])),
+        );
+        assert.deepEqual(scores, entry.expected);
+      }
     });
   }
 });

@@ -112,6 +112,23 @@ function mostAllocatedScore(requested: number, capacity: number): number {
 }
 
 /** What the node would have requested with the pod on it, counting empty requests as the defaults. */
+/** score() for LeastAllocated over cpu and memory at weight 1 each, the same sum without a loop or lookups by name. */
+function leastAllocatedDefaultScore(pod: PodInfo, nodeInfo: NodeInfo): number {
+  const cpuCapacity = nodeInfo.allocatable.milliCpu;
+  const memoryCapacity = nodeInfo.allocatable.memory;
+  let total = 0;
+  let weights = 0;
+  if (cpuCapacity !== 0) {
+    total += leastAllocatedScore(nodeInfo.nonZeroMilliCpu + pod.nonZeroMilliCpu, cpuCapacity);
+    weights++;
+  }
+  if (memoryCapacity !== 0) {
+    total += leastAllocatedScore(nodeInfo.nonZeroMemory + pod.nonZeroMemory, memoryCapacity);
+    weights++;
+  }
+  return weights === 0 ? 0 : Math.trunc(total / weights);
+}
+
 export function requestedWithPod(nodeInfo: NodeInfo, pod: PodInfo, resource: string, nonZero: boolean): number {
   if (nonZero && resource === CPU) return nodeInfo.nonZeroMilliCpu + pod.nonZeroMilliCpu;
   if (nonZero && resource === MEMORY) return nodeInfo.nonZeroMemory + pod.nonZeroMemory;
@@ -122,6 +139,8 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Events
   readonly name = NODE_RESOURCES_FIT;
   readonly #score: (requested: number, capacity: number) => number;
   readonly #resources: readonly ResourceWeight[];
+  /** The default configuration, scored without the per-resource loop (it runs for every feasible node). */
+  readonly #leastAllocatedDefaults: boolean;
 
   constructor(args: NodeResourcesFitArgs = { strategy: "LeastAllocated", resources: DEFAULT_SCORED_RESOURCES }) {
     this.#score =
@@ -131,6 +150,7 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Events
           ? mostAllocatedScore
           : requestedToCapacityRatioScorer(args.shape ?? []);
     this.#resources = args.resources;
+    this.#leastAllocatedDefaults = args.strategy === "LeastAllocated" && args.resources === DEFAULT_SCORED_RESOURCES;
   }
 
   filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
@@ -148,6 +168,7 @@ export class NodeResourcesFitPlugin implements FilterPlugin, ScorePlugin, Events
 
   /** Weighted mean of per-resource scores over the resources the node has at all. */
   score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
+    if (this.#leastAllocatedDefaults) return leastAllocatedDefaultScore(pod, nodeInfo);
     let total = 0;
     let weights = 0;
     for (const { name, weight } of this.#resources) {
