@@ -33,6 +33,11 @@ export interface ServiceProxyOptions {
   onSync?: (durationMs: number) => void;
 }
 
+interface Synced {
+  chains: ProxyChains;
+  applied: Map<string, string>;
+}
+
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class ServiceProxy {
@@ -69,7 +74,8 @@ export class ServiceProxy {
     services.addEventHandler(handler);
     slices.addEventHandler(handler);
     const informers = factory.start(signal);
-    let chains: ProxyChains | undefined;
+    /** What the last successful sync left in the kernel; undefined makes the next sync a full one. */
+    let synced: Synced | undefined;
     try {
       if (await factory.waitForSync(signal)) {
         this.pending = true;
@@ -93,7 +99,7 @@ export class ServiceProxy {
             signal.removeEventListener("abort", onAbort);
             if (resync) {
               this.pending = true;
-              chains = undefined;
+              synced = undefined;
             }
           }
           this.wake = undefined;
@@ -104,13 +110,13 @@ export class ServiceProxy {
           lastSync = this.clock.now();
           try {
             const began = performance.now();
-            chains = await this.sync(chains, services.indexer.list(), slices.indexer.list());
+            synced = await this.sync(synced, services.indexer.list(), slices.indexer.list());
             this.syncs++;
             this.options.onSync?.(performance.now() - began);
             this.resolveReady();
           } catch (e) {
             this.log(`syncing iptables rules: ${messageOf(e)}`);
-            chains = undefined;
+            synced = undefined;
             await sleep(this.clock, this.options.retryIntervalMs ?? 5000, signal);
             this.pending = true;
           }
@@ -122,15 +128,20 @@ export class ServiceProxy {
     }
   }
 
-  private async sync(known: ProxyChains | undefined, services: Service[], endpointSlices: EndpointSlice[]): Promise<ProxyChains> {
-    const existingChains = known ?? (await this.iptables.existingChains());
-    const rules = proxyRules({ services, endpointSlices, clusterCidr: this.options.clusterCidr, nodeName: this.options.nodeName, existingChains, names: this.names });
+  /**
+   * A full sync (known undefined: the first, the periodic one, after a failure) reads the chains from iptables, writes
+   * every chain and checks the jumps from the built-in chains; a partial one writes only the top-level chains and the
+   * per-service chains that changed since the last sync, as kube-proxy does.
+   */
+  private async sync(known: Synced | undefined, services: Service[], endpointSlices: EndpointSlice[]): Promise<Synced> {
+    const existingChains = known?.chains ?? (await this.iptables.existingChains());
+    const rules = proxyRules({ services, endpointSlices, clusterCidr: this.options.clusterCidr, nodeName: this.options.nodeName, existingChains, names: this.names, ...(known ? { applied: known.applied } : {}) });
     await this.iptables.restore(rules.text);
-    // Jumps after the chains exist (a jump to a missing chain is refused); checked each time in case someone flushed them.
-    for (const rule of this.names.jumps) await this.iptables.ensureJump(rule);
-    // After the FIREWALL chain guards it.
+    // Jumps after the chains exist (a jump to a missing chain is refused); the periodic full sync puts back flushed ones.
+    if (known === undefined) for (const rule of this.names.jumps) await this.iptables.ensureJump(rule);
+    // After the FIREWALL chain guards it; each time, as the pod bridge appears with the first pod.
     await this.options.localnet?.enable();
-    return rules.chains;
+    return { chains: rules.chains, applied: rules.applied };
   }
 
   private async cleanUp(): Promise<void> {

@@ -220,6 +220,29 @@ describe("proxyRules", () => {
     assert.ok(!text.includes("SKIFF-GUARD"));
   });
 
+  test("partial syncs declare and write only the service chains that changed; top-level chains always", () => {
+    const a = service("a", { clusterIP: "10.43.0.21", ports: [{ port: 80 }] });
+    const b = service("b", { clusterIP: "10.43.0.22", ports: [{ port: 80 }] });
+    const sliceA = slice("a", "a1", [{ port: 8080 }], [["10.42.0.5"]]);
+    const first = proxyRules(input([a, b], [sliceA, slice("b", "b1", [{ port: 8080 }], [["10.42.0.6"]])]));
+    const second = proxyRules({ ...input([a, b], [sliceA, slice("b", "b1", [{ port: 8080 }], [["10.42.0.7"]])], first.chains), applied: first.applied });
+    const [svcA, svcB] = [serviceChainName("default/a", "TCP"), serviceChainName("default/b", "TCP")];
+    const [sepA, oldSepB, newSepB] = [["default/a", "10.42.0.5"], ["default/b", "10.42.0.6"], ["default/b", "10.42.0.7"]].map(([name, ip]) => endpointChainName(name!, "TCP", `${ip}:8080`));
+    const declared = (text: string) => linesOf(text.slice(text.indexOf("*nat")), ":").map((line) => line.slice(1).split(" ")[0]);
+    assert.deepEqual(declared(second.text), ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ", svcB, newSepB, oldSepB]);
+    assert.deepEqual(linesOf(second.text, "-X"), [`-X ${oldSepB}`]);
+    assert.deepEqual(linesOf(second.text, `-A ${svcA}`), []);
+    assert.deepEqual(linesOf(second.text, `-A ${sepA}`), []);
+    // KUBE-SERVICES is written whole, so it still leads to the unchanged chain.
+    assert.equal(linesOf(second.text, "-A KUBE-SERVICES").filter((line) => line.endsWith(`-j ${svcA}`)).length, 1);
+    assert.deepEqual(second.chains.nat, first.chains.nat.map((chain) => (chain === oldSepB ? newSepB : chain)));
+    // Nothing changed: only the top-level chains.
+    const third = proxyRules({ ...input([a, b], [sliceA, slice("b", "b1", [{ port: 8080 }], [["10.42.0.7"]])], second.chains), applied: second.applied });
+    assert.deepEqual(declared(third.text), ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"]);
+    // Without what was applied (a full sync), every chain is written.
+    assert.deepEqual(declared(proxyRules(input([a, b], [sliceA])).text), ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ", svcA, sepA]);
+  });
+
   test("cleanup deletes only our chains", () => {
     const text = cleanupRules({ nat: ["KUBE-SERVICES", "POSTROUTING", "KUBE-SEP-SXIVWICOYRO3J4NJ"], filter: ["SKIFF-GUARD", "KUBE-EXTERNAL-SERVICES"] });
     assert.deepEqual(linesOf(text, "-X"), ["-X KUBE-EXTERNAL-SERVICES", "-X KUBE-SERVICES", "-X KUBE-SEP-SXIVWICOYRO3J4NJ"]);

@@ -22,12 +22,19 @@ export interface ProxyInput {
   existingChains: { nat: readonly string[]; filter: readonly string[] };
   /** Names of our chains; default upstream's KUBE-*. */
   names?: ChainNames;
+  /**
+   * The rules of each per-service and per-endpoint chain as the previous successful sync left them in the kernel
+   * (its ProxyRules.applied); unchanged chains are left out of the text. Without it every chain is written.
+   */
+  applied?: ReadonlyMap<string, string>;
 }
 
 export interface ProxyRules {
   text: string;
   /** The chains this text leaves in place, per table. */
   chains: { nat: string[]; filter: string[] };
+  /** The rules of every per-service and per-endpoint chain after this text is applied, for the next sync's input.applied. */
+  applied: Map<string, string>;
 }
 
 /** A rule in a built-in chain that leads into ours; the shell makes sure each exists once. */
@@ -132,8 +139,18 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
+/** Every sync names every chain again: the names of the last ones are kept (bounded), as a sha256 costs more than a lookup. */
+const hashes = new Map<string, string>();
+const maxRememberedHashes = 100_000;
+
 function hash16(text: string): string {
-  return base32(createHash("sha256").update(text).digest()).slice(0, 16);
+  let hash = hashes.get(text);
+  if (hash === undefined) {
+    hash = base32(createHash("sha256").update(text).digest()).slice(0, 16);
+    if (hashes.size >= maxRememberedHashes) hashes.clear();
+    hashes.set(text, hash);
+  }
+  return hash;
 }
 
 /** "<namespace>/<service>" plus ":<port name>" when the port is named, as upstream's ServicePortName prints. */
@@ -183,7 +200,7 @@ export function endpointsFor(slices: readonly EndpointSlice[], port: ServicePort
     }
   }
   const chosen = ready.size > 0 ? ready : fallback;
-  return [...chosen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, endpoint]) => endpoint);
+  return [...chosen.entries()].sort(([a], [b]) => byCodePoint(a, b)).map(([, endpoint]) => endpoint);
 }
 
 /** iptables-save quotes a comment only when it holds a space. */
@@ -197,6 +214,9 @@ function protocolMatch(protocol: string): string[] {
 }
 
 const serviceKey = (service: Service) => `${service.metadata?.namespace ?? ""}/${service.metadata?.name ?? ""}`;
+
+/** Plain code-point order: localeCompare is far slower and the order only has to be stable. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function clusterIpOf(service: Service): string | undefined {
   const ip = service.spec?.clusterIP;
@@ -215,16 +235,24 @@ export function proxyRules(input: ProxyInput): ProxyRules {
   }
   const natChains: string[] = names.natBase;
   const filterChains: string[] = names.filterBase;
+  /** Rules of nat <prefix>-SERVICES, rewritten every sync. */
   const nat: string[] = [];
+  /** Rules of the per-service and per-endpoint chains, by chain: left out of the text when the kernel holds them already. */
+  const serviceChains = new Map<string, string[]>();
+  const add = (chain: string, rule: string[]) => {
+    const lines = serviceChains.get(chain) ?? [];
+    lines.push(["-A", chain, ...rule].join(" "));
+    serviceChains.set(chain, lines);
+  };
   const nodePorts: string[] = [];
   const filterServices: string[] = [];
   const filterExternal: string[] = [];
-  const services = [...input.services].sort((a, b) => serviceKey(a).localeCompare(serviceKey(b)));
-  for (const service of services) {
+  const services = input.services.map((service) => ({ key: serviceKey(service), service })).sort((a, b) => byCodePoint(a.key, b.key));
+  for (const { key, service } of services) {
     const clusterIp = clusterIpOf(service);
     if (clusterIp === undefined || service.spec?.type === "ExternalName") continue;
     const namespace = service.metadata?.namespace ?? "";
-    const slices = slicesByService.get(serviceKey(service)) ?? [];
+    const slices = slicesByService.get(key) ?? [];
     const affinity = service.spec?.sessionAffinity === "ClientIP";
     const affinitySeconds = service.spec?.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? defaultAffinitySeconds;
     for (const port of service.spec?.ports ?? []) {
@@ -245,38 +273,42 @@ export function proxyRules(input: ProxyInput): ProxyRules {
       }
       natChains.push(svcChain);
       nat.push(["-A", names.services, ...comment(`${name} cluster IP`), ...protocolMatch(protocol), ...destination, "-j", svcChain].join(" "));
-      nat.push(["-A", svcChain, ...comment(`${name} cluster IP`), ...protocolMatch(protocol), ...destination, "!", "-s", input.clusterCidr, "-j", names.markMasq].join(" "));
+      add(svcChain, [...comment(`${name} cluster IP`), ...protocolMatch(protocol), ...destination, "!", "-s", input.clusterCidr, "-j", names.markMasq]);
       if (nodePort !== undefined) {
         natChains.push(extChain);
         nodePorts.push(["-A", names.nodePorts, ...comment(name), ...protocolMatch(protocol), "--dport", String(nodePort), "-j", extChain].join(" "));
-        nat.push(["-A", extChain, ...comment(`masquerade traffic for ${name} external destinations`), "-j", names.markMasq].join(" "));
-        nat.push(["-A", extChain, "-j", svcChain].join(" "));
+        add(extChain, [...comment(`masquerade traffic for ${name} external destinations`), "-j", names.markMasq]);
+        add(extChain, ["-j", svcChain]);
       }
       const endpointChains = endpoints.map((endpoint) => names.endpointChain(name, protocol, `${endpoint.ip}:${endpoint.port}`));
       if (affinity) {
         endpoints.forEach((endpoint, i) => {
           const sepChain = endpointChains[i]!;
-          nat.push(["-A", svcChain, ...comment(`${name} -> ${endpoint.ip}:${endpoint.port}`), "-m", "recent", "--name", sepChain, "--rcheck", "--seconds", String(affinitySeconds), "--reap", "-j", sepChain].join(" "));
+          add(svcChain, [...comment(`${name} -> ${endpoint.ip}:${endpoint.port}`), "-m", "recent", "--name", sepChain, "--rcheck", "--seconds", String(affinitySeconds), "--reap", "-j", sepChain]);
         });
       }
       endpoints.forEach((endpoint, i) => {
         const sepChain = endpointChains[i]!;
         const remaining = endpoints.length - i;
         const balance = remaining > 1 ? ["-m", "statistic", "--mode", "random", "--probability", statisticProbability(remaining)] : [];
-        nat.push(["-A", svcChain, ...comment(`${name} -> ${endpoint.ip}:${endpoint.port}`), ...balance, "-j", sepChain].join(" "));
+        add(svcChain, [...comment(`${name} -> ${endpoint.ip}:${endpoint.port}`), ...balance, "-j", sepChain]);
       });
       endpoints.forEach((endpoint, i) => {
         const sepChain = endpointChains[i]!;
         natChains.push(sepChain);
         // Hairpin: a pod reaching itself through the service must see the reply come from the service.
-        nat.push(["-A", sepChain, ...comment(name), "-s", `${endpoint.ip}/32`, "-j", names.markMasq].join(" "));
+        add(sepChain, [...comment(name), "-s", `${endpoint.ip}/32`, "-j", names.markMasq]);
         const remember = affinity ? ["-m", "recent", "--name", sepChain, "--set"] : [];
-        nat.push(["-A", sepChain, ...comment(name), ...protocolMatch(protocol), ...remember, "-j", "DNAT", "--to-destination", `${endpoint.ip}:${endpoint.port}`].join(" "));
+        add(sepChain, [...comment(name), ...protocolMatch(protocol), ...remember, "-j", "DNAT", "--to-destination", `${endpoint.ip}:${endpoint.port}`]);
       });
     }
   }
   const uniqueNat = [...new Set(natChains)];
-  const staleNat = input.existingChains.nat.filter((chain) => names.isOurs(chain) && !uniqueNat.includes(chain));
+  const applied = new Map([...serviceChains].map(([chain, lines]) => [chain, lines.join("\n")]));
+  // Like kube-proxy's partial syncs: a chain whose rules the kernel holds already is neither declared (which would flush it) nor rewritten.
+  const changed = uniqueNat.filter((chain) => !serviceChains.has(chain) || input.applied?.get(chain) !== applied.get(chain));
+  const wantedNat = new Set(uniqueNat);
+  const staleNat = input.existingChains.nat.filter((chain) => names.isOurs(chain) && !wantedNat.has(chain));
   const staleFilter = input.existingChains.filter.filter((chain) => names.isOurs(chain) && !filterChains.includes(chain));
   const lines = [
     "*filter",
@@ -288,7 +320,7 @@ export function proxyRules(input: ProxyInput): ProxyRules {
     ...staleFilter.map((chain) => `-X ${chain}`),
     "COMMIT",
     "*nat",
-    ...[...uniqueNat, ...staleNat].map((chain) => `:${chain} - [0:0]`),
+    ...[...changed, ...staleNat].map((chain) => `:${chain} - [0:0]`),
     `-A ${names.postrouting} -m mark ! --mark ${masqueradeMark}/${masqueradeMark} -j RETURN`,
     // Clear the mark so a packet that is re-queued through the stack is not masqueraded twice.
     `-A ${names.postrouting} -j MARK --xor-mark ${masqueradeMark}`,
@@ -298,10 +330,11 @@ export function proxyRules(input: ProxyInput): ProxyRules {
     ...nodePorts,
     // Loopback destinations included: NodePorts answer on 127.0.0.1 (the shell turns route_localnet on for the pod bridges).
     `-A ${names.services} ${comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain").join(" ")} -m addrtype --dst-type LOCAL -j ${names.nodePorts}`,
+    ...changed.flatMap((chain) => serviceChains.get(chain) ?? []),
     ...staleNat.map((chain) => `-X ${chain}`),
     "COMMIT",
   ];
-  return { text: `${lines.join("\n")}\n`, chains: { nat: uniqueNat, filter: [...filterChains] } };
+  return { text: `${lines.join("\n")}\n`, chains: { nat: uniqueNat, filter: [...filterChains] }, applied };
 }
 
 /** The restore text that removes all our chains (their jumps must be gone first, or -X fails). */
