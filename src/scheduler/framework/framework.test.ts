@@ -100,6 +100,17 @@ describe("scheduling cycle with the default profile", () => {
     assert.equal(describeResult(schedule(nodes, [], makePod("p"), () => 0.999)), "Scheduled a");
   });
 
+  test("every tie is as likely: draws spread evenly over [0, 1) pick each tied node equally often", () => {
+    // "d" has less room, so it scores lower and is never picked.
+    const nodes = [sized("a", "4"), sized("b", "4"), sized("d", "2"), sized("c", "4")];
+    const picks = new Map<string, number>();
+    for (let step = 0; step < 30; step++) {
+      const result = describeResult(schedule(nodes, [], makePod("p", { requests: { cpu: "1" } }), () => step / 30));
+      picks.set(result, (picks.get(result) ?? 0) + 1);
+    }
+    assert.deepEqual(Object.fromEntries(picks), { "Scheduled c": 10, "Scheduled b": 10, "Scheduled a": 10 });
+  });
+
   test("the unschedulable plugins are recorded for the queue", () => {
     const result = schedule([sized("a", "1"), sized("b", "4", { unschedulable: true })], [], makePod("p", { requests: { cpu: "2" } }));
     assert.equal(result.kind, "Unschedulable");

@@ -278,23 +278,29 @@ export class Framework implements FilterRunner {
     return totals;
   }
 
-  /** The best total wins; among equals each has the same chance (reservoir sampling). */
+  /**
+   * The best total wins; among equals each has the same chance. One draw per
+   * cycle, not one per tie (fresh clusters tie on hundreds of nodes); the draw
+   * counts from the last tie, so 0 and ~1 pick what reservoir sampling fed the
+   * same draw at every tie would pick.
+   */
   #selectHost(nodes: readonly NodeInfo[], totals: readonly number[]): string {
-    let selected = 0;
     let best = totals[0] as number;
     let ties = 1;
     for (let index = 1; index < nodes.length; index++) {
       const total = totals[index] as number;
       if (total > best) {
         best = total;
-        selected = index;
         ties = 1;
       } else if (total === best) {
         ties++;
-        if (Math.floor(this.#random() * ties) === 0) selected = index;
       }
     }
-    return (nodes[selected] as NodeInfo).name;
+    let skip = ties - 1 - Math.min(ties - 1, Math.floor(this.#random() * ties));
+    for (let index = 0; index < nodes.length; index++) {
+      if (totals[index] === best && skip-- === 0) return (nodes[index] as NodeInfo).name;
+    }
+    throw new SchedulingError("no node has the best score");
   }
 
   /** Stops at the first failure; the caller then runs unreserve. */
