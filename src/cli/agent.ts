@@ -91,7 +91,7 @@ export async function runAgent(flags: AgentFlags, signal: AbortSignal, onReady?:
       // Pods on a real runtime get the node's service proxy and a DNS server on their bridge (CoreDNS's place upstream).
       const networked = flags.runtime === "cri";
       const nodeName = flags["node-name"]!;
-      const proxy = networked ? new ServiceProxy({ client, nodeName, clusterCidr: defaultNetworkSettings.clusterCidr, chainPrefix, localnet: new BridgeLocalnetRouting(flags.bridge!) }) : undefined;
+      const proxy = networked ? new ServiceProxy({ client, nodeName, clusterCidr: defaultNetworkSettings.clusterCidr, chainPrefix, podBridge: flags.bridge!, localnet: new BridgeLocalnetRouting(flags.bridge!) }) : undefined;
       const dns = networked ? new ClusterDns({ client, nodeName, address: bridgeGatewayAddress(flags["pod-cidr"]!), port: 53, serviceIP: clusterDnsServer }) : undefined;
       // They stop with the agent, also when it fails to start.
       const nodeServices = new AbortController();

@@ -22,6 +22,8 @@ export interface ServiceProxyOptions {
   iptables?: Iptables;
   /** Our chains are <prefix>-SERVICES etc.; default KUBE. */
   chainPrefix?: string;
+  /** The bridge of this node's pods: pod traffic from other skiff bridges on the machine then skips our chains (see ChainNames). */
+  podBridge?: string;
   /** Where route_localnet is turned on so NodePorts answer on 127.0.0.1 (the node's pod bridge); without it they do not. */
   localnet?: LocalnetRouting;
   clock?: Clock;
@@ -56,7 +58,7 @@ export class ServiceProxy {
   constructor(private readonly options: ServiceProxyOptions) {
     this.iptables = options.iptables ?? systemIptables;
     this.clock = options.clock ?? realClock;
-    this.names = new ChainNames(options.chainPrefix);
+    this.names = new ChainNames(options.chainPrefix, options.podBridge);
     this.log = options.log ?? ((line) => process.stderr.write(`proxy: ${line}\n`));
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
   }
@@ -146,13 +148,13 @@ export class ServiceProxy {
 
   private async cleanUp(): Promise<void> {
     await this.options.localnet?.restore();
-    await removeProxyRules(this.iptables, this.names.prefix);
+    await removeProxyRules(this.iptables, this.names.prefix, this.names.podBridge);
   }
 }
 
-/** Removes every jump and chain of the proxy with this prefix (default KUBE); also for a proxy that died before it could. */
-export async function removeProxyRules(iptables: Iptables = systemIptables, chainPrefix?: string): Promise<void> {
-  const names = chainPrefix === undefined ? defaultChainNames : new ChainNames(chainPrefix);
+/** Removes every jump and chain of the proxy with this prefix (default KUBE) and pod bridge; also for a proxy that died before it could. */
+export async function removeProxyRules(iptables: Iptables = systemIptables, chainPrefix?: string, podBridge?: string): Promise<void> {
+  const names = chainPrefix === undefined && podBridge === undefined ? defaultChainNames : new ChainNames(chainPrefix, podBridge);
   for (const rule of names.jumps) await iptables.removeJump(rule);
   const existing = await iptables.existingChains();
   const ours = { nat: existing.nat.filter((chain) => names.isOurs(chain)), filter: existing.filter.filter((chain) => names.isOurs(chain)) };

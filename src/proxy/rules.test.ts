@@ -76,6 +76,18 @@ describe("chain prefixes", () => {
     assert.deepEqual(new ChainNames("SKT1").jumps[0]!.args, ["-m", "comment", "--comment", "kubernetes service portals", "-j", "SKT1-SERVICES"]);
   });
 
+  test("with a pod bridge, pod traffic enters the chains only from that bridge or from no skiff bridge at all", () => {
+    const prerouting = new ChainNames("SKT1", "skiff-t1").jumps.filter((jump) => jump.chain === "PREROUTING").map((jump) => jump.args.join(" "));
+    assert.deepEqual(prerouting, [
+      "-i skiff-t1 -m comment --comment kubernetes service portals -j SKT1-SERVICES",
+      "! -i skiff+ -m comment --comment kubernetes service portals -j SKT1-SERVICES",
+    ]);
+    // Every other jump is the same as without a bridge.
+    const others = (names: ChainNames) => names.jumps.filter((jump) => jump.chain !== "PREROUTING");
+    assert.deepEqual(others(new ChainNames("SKT1", "skiff-t1")), others(new ChainNames("SKT1")));
+    assert.throws(() => new ChainNames("SKT1", "br0/../x"), ChainPrefixError);
+  });
+
   test("every rule of a prefixed proxy names only its own chains", () => {
     const names = new ChainNames("SKT1");
     const np = service("np", { type: "NodePort", clusterIP: "10.43.0.30", sessionAffinity: "ClientIP", ports: [{ name: "web", port: 80, nodePort: 30080, protocol: "TCP" }] });

@@ -61,9 +61,17 @@ export class ChainNames {
   readonly firewall: string;
   private readonly pattern: RegExp;
 
-  /** At most 7 characters: iptables allows 28 per chain name and "-SVC-" plus a 16-character hash take 21. */
-  constructor(readonly prefix = "KUBE") {
+  /**
+   * prefix: at most 7 characters (iptables allows 28 per chain name and "-SVC-" plus a 16-character hash take 21).
+   * podBridge: the bridge of this agent's pods; when given, pod traffic from the other skiff bridges on this machine
+   * (other agents' pods, other clusters with the same ClusterIPs) does not enter our chains.
+   */
+  constructor(
+    readonly prefix = "KUBE",
+    readonly podBridge?: string,
+  ) {
     if (!/^[A-Z][A-Z0-9]{0,6}$/.test(prefix)) throw new ChainPrefixError(`iptables chain prefix ${JSON.stringify(prefix)}: expected 1-7 capital letters or digits, starting with a letter`);
+    if (podBridge !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,14}$/.test(podBridge)) throw new ChainPrefixError(`not an interface name: ${JSON.stringify(podBridge)}`);
     this.services = `${prefix}-SERVICES`;
     this.nodePorts = `${prefix}-NODEPORTS`;
     this.postrouting = `${prefix}-POSTROUTING`;
@@ -103,8 +111,11 @@ export class ChainNames {
     const newConnections = ["-m", "conntrack", "--ctstate", "NEW"];
     // Arguments for iptables itself, not restore text: a comment with spaces is one argument, unquoted.
     const comment = (text: string) => ["-m", "comment", "--comment", text];
+    const portals = (from: string[]): JumpRule => ({ table: "nat", chain: "PREROUTING", args: [...from, ...comment("kubernetes service portals"), "-j", this.services] });
+    // skiff+ is every bridge of ours (the guard chain's convention): the other agents' pods go to their own proxy's chains.
+    const prerouting = this.podBridge === undefined ? [portals([])] : [portals(["-i", this.podBridge]), portals(["!", "-i", "skiff+"])];
     return [
-      { table: "nat", chain: "PREROUTING", args: [...comment("kubernetes service portals"), "-j", this.services] },
+      ...prerouting,
       { table: "nat", chain: "OUTPUT", args: [...comment("kubernetes service portals"), "-j", this.services] },
       { table: "nat", chain: "POSTROUTING", args: [...comment("kubernetes postrouting rules"), "-j", this.postrouting] },
       { table: "filter", chain: "FORWARD", args: [...newConnections, ...comment("kubernetes service portals"), "-j", this.services] },

@@ -127,7 +127,7 @@ if (skipReason) {
   after(async () => {
     if (agent?.exitCode === null && client !== undefined) await deletePods();
     // The agent removes its rules on SIGTERM; one that crashed or had to be killed left them.
-    if (!(await stopAgent())) await removeProxyRules(undefined, chainPrefix).catch(() => undefined);
+    if (!(await stopAgent())) await removeProxyRules(undefined, chainPrefix, "skiff-sv0").catch(() => undefined);
     client?.close();
     await server?.stop();
     await fixture?.close();
@@ -186,6 +186,9 @@ if (skipReason) {
     test("the proxy's rules live in chains of its own prefix", async () => {
       const { stdout } = await run("iptables-save", ["-t", "nat"], { maxBuffer: 64 * 1024 * 1024 });
       assert.ok(stdout.includes(`-A OUTPUT -m comment --comment "kubernetes service portals" -j ${chainPrefix}-SERVICES`), "a jump from OUTPUT");
+      // Pods: from this agent's bridge, or from anywhere but another skiff bridge (other test clusters reuse the same ClusterIPs).
+      assert.ok(stdout.includes(`-A PREROUTING -i skiff-sv0 -m comment --comment "kubernetes service portals" -j ${chainPrefix}-SERVICES`), stdout);
+      assert.ok(stdout.includes(`-A PREROUTING ! -i skiff+ -m comment --comment "kubernetes service portals" -j ${chainPrefix}-SERVICES`), stdout);
       // iptables-save prints matches in its own order.
       const serviceRule = stdout.split("\n").find((line) => line.startsWith(`-A ${chainPrefix}-SERVICES `) && line.includes('"default/web:http cluster IP"'));
       assert.match(serviceRule ?? "", new RegExp(`-d ${clusterIP.replaceAll(".", "\\.")}/32 .*-j ${chainPrefix}-SVC-[A-Z2-7]{16}$`), stdout);
