@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { inNamespace, resources } from "../client/resources.ts";
 import { FakeApi } from "../client/testing/fake-api.ts";
 import type { Iptables, ProxyChains } from "./iptables.ts";
@@ -87,6 +88,38 @@ describe("ServiceProxy", () => {
     }
     assert.equal(iptables.jumps.size, 0);
     assert.deepEqual(iptables.chains, { nat: ["DOCKER"], filter: [] });
+  });
+
+  test("after a full sync, a slice change rewrites only its service's chains; the periodic resync writes all again", async () => {
+    const api = new FakeApi();
+    const iptables = new RecordingIptables();
+    const slicesApi = inNamespace(resources.endpointSlices, "default");
+    const slice = (name: string, ip: string): EndpointSlice => ({ metadata: { name, namespace: "default", labels: { "kubernetes.io/service-name": name } }, addressType: "IPv4", ports: [{ port: 8080 }], endpoints: [{ addresses: [ip] }] });
+    for (const [name, ip] of [["a", "10.42.0.5"], ["b", "10.42.0.6"]] as const) {
+      await api.create(servicesApi, service(name, name === "a" ? "10.43.0.5" : "10.43.0.6"));
+      await api.create(slicesApi, slice(name, ip));
+    }
+    const proxy = new ServiceProxy({ client: api, nodeName: "n", clusterCidr: "10.42.0.0/16", iptables, minSyncIntervalMs: 20, resyncPeriodMs: 1500, log: () => {} });
+    const controller = new AbortController();
+    const stopped = proxy.start(controller.signal);
+    const declared = (text: string) => text.split("\n").filter((line) => /^:KUBE-(SVC|SEP)-/.test(line)).length;
+    try {
+      await proxy.ready;
+      assert.equal(declared(iptables.restores[0]!), 4);
+      await api.update(slicesApi, { ...(await api.get<EndpointSlice>(slicesApi, "b")), endpoints: [{ addresses: ["10.42.0.7"] }] });
+      await until(() => iptables.restores.at(-1)!.includes("--to-destination 10.42.0.7:8080"), "the changed endpoint");
+      // b's service chain and its new endpoint chain, and the old one to delete; nothing of a.
+      const partial = iptables.restores.at(-1)!;
+      assert.equal(declared(partial), 3);
+      assert.ok(!partial.includes("10.42.0.5"), partial);
+      assert.ok(iptables.jumps.size === 9);
+      const before = iptables.restores.length;
+      await until(() => iptables.restores.length > before, "the periodic resync");
+      assert.equal(declared(iptables.restores.at(-1)!), 4);
+    } finally {
+      controller.abort();
+      await stopped;
+    }
   });
 
   test("two proxies with their own prefixes share one iptables without touching each other's chains", async () => {
