@@ -2,7 +2,6 @@
 // why HTTP/2). Answers other than 2xx become ApiStatusError; a watch is an
 // async iterable of newline-delimited JSON events that a signal ends.
 import { performance } from "node:perf_hooks";
-import { StringDecoder } from "node:string_decoder";
 import type { Status } from "kubernetes-types/meta/v1";
 import { realClock, type Clock } from "./clock.ts";
 import { ApiStatusError, ClientConnectionError, InvalidClientOptionError, RequestAbortedError, isStatus } from "./errors.ts";
@@ -25,6 +24,7 @@ import type {
   WriteOptions,
 } from "./kube-client.ts";
 import { TokenBucket } from "./token-bucket.ts";
+import { LineSplitter } from "./watch-lines.ts";
 
 export interface RestClientOptions {
   /** Client-side throttle: requests per second and burst (client-go's QPS/Burst). Unlimited when absent. */
@@ -155,17 +155,12 @@ export class RestClient implements KubeClient {
     const stream = response.stream;
     try {
       if (response.status !== 200) throw ApiStatusError.fromResponse(response.status, await readText(stream));
-      // A decoder keeps multi-byte characters split across chunks whole.
-      const decoder = new StringDecoder("utf8");
-      let pending = "";
+      // Lines are cut from the bytes and each decoded once (no decoding of whole chunks, no concatenated strings).
+      const splitter = new LineSplitter();
       for await (const chunk of stream) {
-        const lines = decoder.write(chunk as Buffer).split("\n");
-        lines[0] = pending + lines[0];
-        pending = lines.pop()!;
-        for (const line of lines) if (line.trim() !== "") yield decodeWatchLine<T>(line);
+        for (const line of splitter.push(chunk as Buffer)) yield decodeWatchLine<T>(line);
       }
-      pending += decoder.end();
-      if (pending.trim() !== "") yield decodeWatchLine<T>(pending);
+      for (const line of splitter.end()) yield decodeWatchLine<T>(line);
     } catch (e) {
       if (signal?.aborted) return;
       if (e instanceof ApiStatusError) throw e;
