@@ -5,7 +5,9 @@
 //  - rule sync latency: an EndpointSlice update through the API moves one
 //    service's endpoint to a new port; the time until that endpoint's chain
 //    exists in the kernel (polled with `iptables -t nat -S <chain>`), over
-//    --changes changes one at a time with a random 0-300 ms gap;
+//    --changes changes one at a time with a random 0-300 ms gap (a stream
+//    faster than the one-sync-a-second limit: rule_sync_*), then over
+//    --isolated-changes lone ones 1-1.3 s apart (isolated_rule_sync_*);
 //  - requests/s from the host through a ClusterIP versus straight to the pod
 //    address, in the same run, in --rounds alternating phases of
 //    --load-seconds (ABBA order): the "pod" is a small Node
@@ -18,7 +20,7 @@
 // bench's own rules rewrite to it. Needs root and iptables.
 //
 //   npm run bench:services
-//   npm run bench:services -- --services 200 --changes 50 --load-seconds 1 --rounds 2
+//   npm run bench:services -- --services 200 --changes 50 --isolated-changes 10 --load-seconds 1 --rounds 2
 //
 // Prints figures and ends with one JSON line. Gives up after 8 minutes.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -44,6 +46,7 @@ const { values: flags } = parseArgs({
   options: {
     services: { type: "string", default: "1000" },
     changes: { type: "string", default: "100" },
+    "isolated-changes": { type: "string", default: "50" },
     "load-seconds": { type: "string", default: "2" },
     rounds: { type: "string", default: "4" },
     concurrency: { type: "string", default: "16" },
@@ -51,6 +54,7 @@ const { values: flags } = parseArgs({
 });
 const serviceCount = Number(flags.services);
 const changeCount = Number(flags.changes);
+const isolatedCount = Number(flags["isolated-changes"]);
 const loadSeconds = Number(flags["load-seconds"]);
 const rounds = Number(flags.rounds);
 const concurrency = Number(flags.concurrency);
@@ -69,7 +73,7 @@ const targetName = "bench-target";
 const clusterIpBase = (10 << 24) | (43 << 16) | (244 << 8);
 const targetClusterIp = "10.43.247.250";
 const giveUpAfterMs = 8 * 60_000;
-/** The agent's (and kube-proxy's) default: at most one sync a second, so bursts of changes share one. */
+/** The agent's (and kube-proxy's) default: after a burst of two, at most one sync a second, so bursts of changes share one. */
 const minSyncIntervalMs = 1000;
 const changeTimeoutMs = 20_000;
 const changesBudgetMs = 180_000;
@@ -254,27 +258,39 @@ async function main(): Promise<void> {
       pollCost.add(performance.now() - began);
     }
 
-    const latency = new LatencyRecorder();
-    const changesStarted = performance.now();
-    for (let k = 0; k < changeCount && performance.now() - changesStarted < changesBudgetMs; k++) {
-      check();
-      const i = Math.floor(Math.random() * serviceCount);
-      const port = 30000 + k;
-      const current = slices.get(i)!;
-      const chain = endpointChain(serviceName(i), unusedEndpoint, port);
-      const began = performance.now();
-      slices.set(i, await api.update(slicesApi, { ...current, ports: [{ port, protocol: "TCP" }] }));
-      while (!(await chainExists(chain))) {
-        if (performance.now() - began > changeTimeoutMs) throw new BenchError(`change ${k}: ${chain} not in iptables after ${changeTimeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
+    let port = 30000;
+    /** count changes one at a time, each gapMs() after the previous one's rule appeared; bounded in time. */
+    const timeChanges = async (count: number, gapMs: () => number): Promise<LatencyRecorder> => {
+      const latency = new LatencyRecorder();
+      const started = performance.now();
+      for (let k = 0; k < count && performance.now() - started < changesBudgetMs; k++) {
+        check();
+        const i = Math.floor(Math.random() * serviceCount);
+        port++;
+        const current = slices.get(i)!;
+        const chain = endpointChain(serviceName(i), unusedEndpoint, port);
+        const began = performance.now();
+        slices.set(i, await api.update(slicesApi, { ...current, ports: [{ port, protocol: "TCP" }] }));
+        while (!(await chainExists(chain))) {
+          if (performance.now() - began > changeTimeoutMs) throw new BenchError(`change ${k}: ${chain} not in iptables after ${changeTimeoutMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        latency.add(performance.now() - began);
+        await new Promise((resolve) => setTimeout(resolve, gapMs()));
       }
-      latency.add(performance.now() - began);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
-    }
+      return latency;
+    };
+    // A stream of changes (more than one a second): the rate limit sets the pace.
+    const latency = await timeChanges(changeCount, () => Math.random() * 300);
     const syncP50 = latency.percentile(0.5);
     const syncP99 = latency.percentile(0.99);
-    console.log(`endpoint change -> rule in iptables, ${latency.size} changes at ${serviceCount + 1} services: p50 ${syncP50.toFixed(0)} ms, p99 ${syncP99.toFixed(0)} ms, max ${latency.max().toFixed(0)} ms (poll of one chain: p50 ${pollCost.percentile(0.5).toFixed(0)} ms)`);
-    console.log(`proxy syncs (rules computed + iptables-restore + jumps checked): ${syncs.size}, p50 ${syncs.percentile(0.5).toFixed(0)} ms, p99 ${syncs.percentile(0.99).toFixed(0)} ms`);
+    console.log(`endpoint change -> rule in iptables, ${latency.size} changes 0-300 ms apart at ${serviceCount + 1} services: p50 ${syncP50.toFixed(0)} ms, p99 ${syncP99.toFixed(0)} ms, max ${latency.max().toFixed(0)} ms (poll of one chain: p50 ${pollCost.percentile(0.5).toFixed(0)} ms)`);
+    // Lone changes (the bucket has refilled): what a sync itself takes, end to end.
+    const isolated = await timeChanges(isolatedCount, () => minSyncIntervalMs + Math.random() * 300);
+    console.log(`the same for ${isolated.size} lone changes (${minSyncIntervalMs}-${minSyncIntervalMs + 300} ms apart): p50 ${isolated.percentile(0.5).toFixed(0)} ms, p99 ${isolated.percentile(0.99).toFixed(0)} ms, max ${isolated.max().toFixed(0)} ms`);
+    // Taken now: the periodic full resync keeps adding samples during the load phases.
+    const [proxySyncs, proxySyncP50, proxySyncP99] = [syncs.size, syncs.percentile(0.5), syncs.percentile(0.99)];
+    console.log(`proxy syncs (rules computed + iptables-restore; full ones also read the chains and check the jumps): ${proxySyncs}, p50 ${proxySyncP50.toFixed(0)} ms, p99 ${proxySyncP99.toFixed(0)} ms`);
 
     const direct = `http://${podAddress}:${podPort}/`;
     const viaClusterIp = `http://${targetClusterIp}/`;
@@ -312,10 +328,14 @@ async function main(): Promise<void> {
         rule_sync_p50_ms: round(syncP50),
         rule_sync_p99_ms: round(syncP99),
         rule_sync_max_ms: round(latency.max()),
+        isolated_changes: isolated.size,
+        isolated_rule_sync_p50_ms: round(isolated.percentile(0.5)),
+        isolated_rule_sync_p99_ms: round(isolated.percentile(0.99)),
         min_sync_interval_ms: minSyncIntervalMs,
         poll_p50_ms: round(pollCost.percentile(0.5)),
-        proxy_sync_p50_ms: round(syncs.percentile(0.5)),
-        proxy_sync_p99_ms: round(syncs.percentile(0.99)),
+        proxy_syncs: proxySyncs,
+        proxy_sync_p50_ms: round(proxySyncP50),
+        proxy_sync_p99_ms: round(proxySyncP99),
         first_sync_ms: round(firstSyncMs),
         direct_rps: round(rps("close-direct")),
         clusterip_rps: round(rps("close-clusterip")),

@@ -1,7 +1,8 @@
 // The service proxy: watches Services and EndpointSlices and keeps the
-// node's iptables rules in step. Changes are batched: at most one
-// iptables-restore per minSyncIntervalMs, however many events arrive; a
-// failed sync is retried. On stop, our jumps and chains are removed. Chain
+// node's iptables rules in step. Changes are batched as kube-proxy batches
+// them: two syncs at once, then at most one iptables-restore per
+// minSyncIntervalMs however many events arrive (SyncBucket); a failed sync is
+// retried. On stop, our jumps and chains are removed. Chain
 // names carry the proxy's prefix (KUBE by default), so proxies of several
 // agents on one machine keep to their own chains.
 import { performance } from "node:perf_hooks";
@@ -14,6 +15,7 @@ import { SharedInformerFactory } from "../client/shared-informer-factory.ts";
 import { systemIptables, type Iptables, type ProxyChains } from "./iptables.ts";
 import type { LocalnetRouting } from "./route-localnet.ts";
 import { ChainNames, cleanupRules, defaultChainNames, proxyRules } from "./rules.ts";
+import { SyncBucket } from "./sync-bucket.ts";
 
 export interface ServiceProxyOptions {
   client: KubeClient;
@@ -81,7 +83,7 @@ export class ServiceProxy {
     try {
       if (await factory.waitForSync(signal)) {
         this.pending = true;
-        let lastSync = -Infinity;
+        const bucket = new SyncBucket(this.options.minSyncIntervalMs ?? 1000, 2, this.clock.now());
         while (!signal.aborted) {
           if (!this.pending) {
             // A full resync now and then repairs rules someone else flushed (upstream's --iptables-sync-period).
@@ -105,11 +107,11 @@ export class ServiceProxy {
             }
           }
           this.wake = undefined;
-          const wait = lastSync + (this.options.minSyncIntervalMs ?? 1000) - this.clock.now();
+          const wait = bucket.waitMs(this.clock.now());
           if (wait > 0) await sleep(this.clock, wait, signal);
           if (signal.aborted) break;
           this.pending = false;
-          lastSync = this.clock.now();
+          bucket.take(this.clock.now());
           try {
             const began = performance.now();
             synced = await this.sync(synced, services.indexer.list(), slices.indexer.list());
