@@ -111,7 +111,6 @@ function mostAllocatedScore(requested: number, capacity: number): number {
   return Math.trunc((Math.min(requested, capacity) * MAX_NODE_SCORE) / capacity);
 }
 
-/** What the node would have requested with the pod on it, counting empty requests as the defaults. */
 /** score() for LeastAllocated over cpu and memory at weight 1 each, the same sum without a loop or lookups by name. */
 function leastAllocatedDefaultScore(pod: PodInfo, nodeInfo: NodeInfo): number {
   const cpuCapacity = nodeInfo.allocatable.milliCpu;
@@ -129,6 +128,7 @@ function leastAllocatedDefaultScore(pod: PodInfo, nodeInfo: NodeInfo): number {
   return weights === 0 ? 0 : Math.trunc(total / weights);
 }
 
+/** What the node would have requested with the pod on it, counting empty requests as the defaults. */
 export function requestedWithPod(nodeInfo: NodeInfo, pod: PodInfo, resource: string, nonZero: boolean): number {
   if (nonZero && resource === CPU) return nodeInfo.nonZeroMilliCpu + pod.nonZeroMilliCpu;
   if (nonZero && resource === MEMORY) return nodeInfo.nonZeroMemory + pod.nonZeroMemory;
