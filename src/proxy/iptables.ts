@@ -82,8 +82,8 @@ export const systemIptables: Iptables = {
 
   async ensureJump(rule) {
     if (await succeeds("iptables", ["-w", "-t", rule.table, "-C", rule.chain, ...rule.args])) return;
-    // nat jumps go first, as upstream's; filter jumps after the guard chain, which must see traffic first.
-    const position = rule.table === "nat" ? ["-I", rule.chain, "1"] : ["-A", rule.chain];
+    // nat jumps go first, as upstream's; filter jumps after the guard chain, which must see traffic first, unless a rule asks to be first.
+    const position = (rule.first ?? rule.table === "nat") ? ["-I", rule.chain, "1"] : ["-A", rule.chain];
     await mustRun("iptables", ["-w", "-t", rule.table, ...position, ...rule.args]);
   },
 

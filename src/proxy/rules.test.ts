@@ -72,6 +72,7 @@ describe("chain prefixes", () => {
       "filter INPUT SKT1-FIREWALL",
       "filter OUTPUT SKT1-FIREWALL",
     ]);
+    assert.deepEqual(new ChainNames("SKT1").jumps.filter((jump) => jump.first).map((jump) => `${jump.table} ${jump.chain} ${jump.args.join(" ")}`), ["filter INPUT -j SKT1-FIREWALL"]);
     // iptables arguments, not restore text: a comment is one unquoted argument.
     assert.deepEqual(new ChainNames("SKT1").jumps[0]!.args, ["-m", "comment", "--comment", "kubernetes service portals", "-j", "SKT1-SERVICES"]);
   });

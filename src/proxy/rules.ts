@@ -42,6 +42,8 @@ export interface JumpRule {
   table: "nat" | "filter";
   chain: string;
   args: string[];
+  /** Inserted as the chain's first rule (default: nat jumps first, filter jumps appended after the guard chain). */
+  first?: boolean;
 }
 
 export const masqueradeMark = "0x4000";
@@ -122,7 +124,8 @@ export class ChainNames {
       { table: "filter", chain: "OUTPUT", args: [...newConnections, ...comment("kubernetes service portals"), "-j", this.services] },
       { table: "filter", chain: "INPUT", args: [...newConnections, ...comment("kubernetes externally-visible service portals"), "-j", this.externalServices] },
       { table: "filter", chain: "FORWARD", args: [...newConnections, ...comment("kubernetes externally-visible service portals"), "-j", this.externalServices] },
-      { table: "filter", chain: "INPUT", args: ["-j", this.firewall] },
+      // First in INPUT: no earlier ACCEPT may let loopback-addressed traffic from a pod bridge through.
+      { table: "filter", chain: "INPUT", args: ["-j", this.firewall], first: true },
       { table: "filter", chain: "OUTPUT", args: ["-j", this.firewall] },
     ];
   }

@@ -189,6 +189,13 @@ if (skipReason) {
       // Pods: from this agent's bridge, or from anywhere but another skiff bridge (other test clusters reuse the same ClusterIPs).
       assert.ok(stdout.includes(`-A PREROUTING -i skiff-sv0 -m comment --comment "kubernetes service portals" -j ${chainPrefix}-SERVICES`), stdout);
       assert.ok(stdout.includes(`-A PREROUTING ! -i skiff+ -m comment --comment "kubernetes service portals" -j ${chainPrefix}-SERVICES`), stdout);
+      // The localnet firewall comes before anything else in INPUT (other agents' firewalls may come first).
+      const filter = (await run("iptables-save", ["-t", "filter"], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+      const input = filter.split("\n").filter((line) => line.startsWith("-A INPUT "));
+      const ours = input.indexOf(`-A INPUT -j ${chainPrefix}-FIREWALL`);
+      assert.ok(ours >= 0, filter);
+      assert.ok(input.slice(0, ours).every((line) => /^-A INPUT -j [A-Z][A-Z0-9]*-FIREWALL$/.test(line)), filter);
+      assert.ok(filter.includes(`-A ${chainPrefix}-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 `), filter);
       // iptables-save prints matches in its own order.
       const serviceRule = stdout.split("\n").find((line) => line.startsWith(`-A ${chainPrefix}-SERVICES `) && line.includes('"default/web:http cluster IP"'));
       assert.match(serviceRule ?? "", new RegExp(`-d ${clusterIP.replaceAll(".", "\\.")}/32 .*-j ${chainPrefix}-SVC-[A-Z2-7]{16}$`), stdout);
