@@ -9,13 +9,17 @@
 //    faster than the one-sync-a-second limit: rule_sync_*), then over
 //    --isolated-changes lone ones 1-1.3 s apart (isolated_rule_sync_*);
 //  - requests/s from the host through a ClusterIP versus straight to the pod
-//    address, in the same run, in --rounds alternating phases of
+//    address (ports 8080 direct, 8081 behind the Service: see servicePodPort),
+//    in the same run, in --rounds alternating phases of
 //    --load-seconds (ABBA order): the "pod" is a small Node
 //    HTTP server in a network namespace the bench creates (veth skiff-svb0,
 //    10.42.247.1 on the host, 10.42.247.2 inside) and deletes. Its Service
 //    sorts last, so a new connection walks all 1000 service rules first.
-//    Both sides use a new connection per request (what the NAT rules cost),
-//    and again with keep-alive.
+//    Requests come from 10.42.247.1 (cluster CIDR, so DNAT without
+//    masquerade, as from a pod; see get()). Both sides use a new connection
+//    per request (what the NAT rules cost),
+//    and again with keep-alive; then both at once, half the loops each
+//    (concurrent_*: the same window, so outside load hits both alike).
 // Traffic goes only to the namespace's address and to ClusterIPs that the
 // bench's own rules rewrite to it. Needs root and iptables.
 //
@@ -66,6 +70,13 @@ const hostVeth = "skiff-svb0";
 const hostAddress = "10.42.247.1";
 const podAddress = "10.42.247.2";
 const podPort = 8080;
+/**
+ * The Service's endpoint is a second port of the same server. Through the ClusterIP the host's connections are
+ * masqueraded to 10.42.247.1, the address direct ones come from; on one port the two kinds would share the server's
+ * TIME_WAIT 4-tuples with different TCP timestamp bases (per original address pair), and PAWS would drop the SYNs
+ * that land on the other kind's TIME_WAIT (1 s retransmits: the ratio swung 0.12-1.25 before).
+ */
+const servicePodPort = 8081;
 /** Endpoints of the other services: never contacted, only rewritten to. */
 const unusedEndpoint = "10.42.247.3";
 const targetName = "bench-target";
@@ -150,7 +161,7 @@ function setUpNamespace(): void {
 }
 
 async function startPodServer(): Promise<ChildProcess> {
-  const script = `require("node:http").createServer((q, r) => r.end("ok\\n")).listen(${podPort}, "0.0.0.0", () => console.log("listening"));`;
+  const script = `const http = require("node:http"); let up = 0; for (const port of [${podPort}, ${servicePodPort}]) http.createServer((q, r) => r.end("ok\\n")).listen(port, "0.0.0.0", () => ++up === 2 && console.log("listening"));`;
   const child = spawn("ip", ["netns", "exec", netns, process.execPath, "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
@@ -166,7 +177,10 @@ async function startPodServer(): Promise<ChildProcess> {
 
 function get(url: string, agent: http.Agent | false): Promise<void> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent, timeout: 5_000 }, (response) => {
+    // From the host's address on the pods' link, inside the cluster CIDR: like a pod's, the connections through the
+    // ClusterIP are DNATed but not masqueraded. (Masqueraded, the host's connections to one endpoint run out of
+    // source ports at a few hundred new connections a second: conntrack keeps each tuple 120 s in TIME_WAIT.)
+    const request = http.get(url, { agent, timeout: 5_000, localAddress: hostAddress }, (response) => {
       response.resume();
       response.on("end", () => (response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
       response.on("error", reject);
@@ -184,26 +198,34 @@ interface LoadResult {
 
 /** --concurrency loops for loadSeconds (and at most requestCap requests) against one URL. */
 async function load(url: string, keepAlive: boolean): Promise<LoadResult> {
+  return (await loadTogether([url], keepAlive, loadSeconds))[0]!;
+}
+
+/** --concurrency loops split evenly over the URLs, all in the same window; one result per URL. */
+async function loadTogether(urls: string[], keepAlive: boolean, seconds: number): Promise<LoadResult[]> {
   const agent = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: concurrency }) : false;
   const started = performance.now();
-  const end = started + loadSeconds * 1000;
-  let requests = 0;
-  let errors = 0;
+  const end = started + seconds * 1000;
+  const results = urls.map(() => ({ requests: 0, errors: 0, seconds: 0 }));
+  let total = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end && requests + errors < requestCap) {
+    Array.from({ length: concurrency }, async (_, worker) => {
+      const target = worker % urls.length;
+      const result = results[target]!;
+      while (performance.now() < end && total < requestCap) {
         try {
-          await get(url, agent);
-          requests++;
+          await get(urls[target]!, agent);
+          result.requests++;
         } catch {
-          errors++;
+          result.errors++;
         }
+        total++;
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - started) / 1000;
   if (agent) agent.destroy();
-  return { requests, errors, seconds };
+  return results.map((result) => ({ ...result, seconds: elapsed }));
 }
 
 async function main(): Promise<void> {
@@ -238,7 +260,7 @@ async function main(): Promise<void> {
       slices.set(i, await api.create(slicesApi, slice(serviceName(i), unusedEndpoint, 9000)));
     });
     await api.create(servicesApi, service(targetName, targetClusterIp));
-    await api.create(slicesApi, slice(targetName, podAddress, podPort));
+    await api.create(slicesApi, slice(targetName, podAddress, servicePodPort));
     console.log(`${serviceCount + 1} Services and EndpointSlices created in ${((performance.now() - creating) / 1000).toFixed(1)} s`);
 
     const syncs = new LatencyRecorder();
@@ -247,7 +269,7 @@ async function main(): Promise<void> {
     proxyStopped = proxy.start(stopProxy.signal);
     await Promise.race([proxy.ready, new Promise((_, reject) => giveUp.signal.addEventListener("abort", () => reject(new BenchError("no first sync"))))]);
     const firstSyncMs = performance.now() - firstSyncStart;
-    if (!(await chainExists(endpointChain(targetName, podAddress, podPort)))) throw new BenchError("the target's endpoint chain is missing after the first sync");
+    if (!(await chainExists(endpointChain(targetName, podAddress, servicePodPort)))) throw new BenchError("the target's endpoint chain is missing after the first sync");
     console.log(`first sync (informers listing ${2 * (serviceCount + 1)} objects, then one iptables-restore): ${firstSyncMs.toFixed(0)} ms`);
 
     // What one poll costs: the resolution of the sync latency below.
@@ -318,8 +340,13 @@ async function main(): Promise<void> {
     const errors = [...totals.values()].reduce((sum, total) => sum + total.errors, 0);
     const ratio = rps("close-clusterip") / rps("close-direct");
     const keepAliveRatio = rps("keepalive-clusterip") / rps("keepalive-direct");
+    // Both at once, half the loops each: load from elsewhere on the machine cannot favour one side.
+    check();
+    const [togetherDirect, togetherClusterIp] = await loadTogether([direct, viaClusterIp], false, rounds * loadSeconds);
+    const togetherRatio = togetherClusterIp!.requests / togetherDirect!.requests;
     console.log(`new connection per request, ${concurrency} at once, ${rounds} x ${loadSeconds} s each: direct ${rps("close-direct").toFixed(0)} req/s, ClusterIP ${rps("close-clusterip").toFixed(0)} req/s (ratio ${ratio.toFixed(3)})`);
-    console.log(`keep-alive, ${concurrency} connections: direct ${rps("keepalive-direct").toFixed(0)} req/s, ClusterIP ${rps("keepalive-clusterip").toFixed(0)} req/s (ratio ${keepAliveRatio.toFixed(3)}); failed requests: ${errors}`);
+    console.log(`both at once (${concurrency / 2} loops each, new connection per request, ${rounds * loadSeconds} s): direct ${(togetherDirect!.requests / togetherDirect!.seconds).toFixed(0)} req/s, ClusterIP ${(togetherClusterIp!.requests / togetherClusterIp!.seconds).toFixed(0)} req/s (ratio ${togetherRatio.toFixed(3)})`);
+    console.log(`keep-alive, ${concurrency} connections: direct ${rps("keepalive-direct").toFixed(0)} req/s, ClusterIP ${rps("keepalive-clusterip").toFixed(0)} req/s (ratio ${keepAliveRatio.toFixed(3)}); failed requests: ${errors + togetherDirect!.errors + togetherClusterIp!.errors}`);
     console.log(
       JSON.stringify({
         bench: "services",
@@ -343,7 +370,10 @@ async function main(): Promise<void> {
         keepalive_direct_rps: round(rps("keepalive-direct")),
         keepalive_clusterip_rps: round(rps("keepalive-clusterip")),
         keepalive_ratio: Math.round(keepAliveRatio * 1000) / 1000,
-        failed_requests: errors,
+        concurrent_direct_rps: round(togetherDirect!.requests / togetherDirect!.seconds),
+        concurrent_clusterip_rps: round(togetherClusterIp!.requests / togetherClusterIp!.seconds),
+        concurrent_ratio: Math.round(togetherRatio * 1000) / 1000,
+        failed_requests: errors + togetherDirect!.errors + togetherClusterIp!.errors,
       }),
     );
   } finally {
