@@ -89,7 +89,10 @@ async function binding(rest: ResourceRest, req: ResourceRequest, ex: HttpExchang
   const body = (await readObject(ex)) as { target?: { name?: string; kind?: string }; metadata?: { name?: string } };
   const node = body.target?.name;
   if (!node) throw new ApiError(422, "Invalid", `Binding "${req.name}" is invalid: target.name: Required value`);
-  await rest.modify(req.namespace, req.name, "subresource", writeOptions(ex, "binding"), (pod) => {
+  // Like upstream's binding storage, which updates the pod below the field manager: binding adds no
+  // managedFields entry, so a scheduled pod carries only its creator's and the kubelet's.
+  const opts = { ...writeOptions(ex, "binding"), managedFieldsApplied: true };
+  await rest.modify(req.namespace, req.name, "subresource", opts, (pod) => {
     const spec = (pod.spec ??= {}) as { nodeName?: string };
     if (pod.metadata?.deletionTimestamp) throw conflict(rest.target(req.name), `pod ${req.name} is being deleted, cannot be assigned to a host`);
     if (spec.nodeName) throw conflict(rest.target(req.name), `pod ${req.name} is already assigned to node "${spec.nodeName}"`);

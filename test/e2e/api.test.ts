@@ -131,12 +131,15 @@ describe("writes", () => {
   });
 
   test("binding assigns a node once; a bound pod is deleted gracefully; finalizers hold deletion", async () => {
-    assert.equal((await api.call("POST", `${ns}/pods`, { body: pod("bound") })).status, 201);
+    const created = await api.call("POST", `${ns}/pods`, { body: pod("bound") });
+    assert.equal(created.status, 201);
     const bind = await api.call("POST", `${ns}/pods/bound/binding`, { body: { apiVersion: "v1", kind: "Binding", metadata: { name: "bound" }, target: { kind: "Node", name: "node-1" } } });
     assert.equal(bind.status, 201, bind.text);
     const p = (await api.call("GET", `${ns}/pods/bound`)).json;
     assert.equal(p.spec.nodeName, "node-1");
     assert.equal(p.status.conditions.find((c: { type: string }) => c.type === "PodScheduled").status, "True");
+    // As upstream: binding writes below the field manager, so it adds no managedFields entry.
+    assert.deepEqual(p.metadata.managedFields, created.json.metadata.managedFields);
     const rebind = await api.call("POST", `${ns}/pods/bound/binding`, { body: { metadata: { name: "bound" }, target: { name: "node-2" } } });
     assert.equal(rebind.status, 409);
     const deleting = await api.call("DELETE", `${ns}/pods/bound`);
