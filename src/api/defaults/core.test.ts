@@ -91,6 +91,7 @@ const cases: [string, string, JsonObject, JsonObject][] = [
   ],
   ["Secret", "an untyped secret is Opaque", { data: { a: "Yg==" } }, { data: { a: "Yg==" }, type: "Opaque" }],
   ["Secret", "a typed secret keeps its type", { type: "kubernetes.io/tls" }, { type: "kubernetes.io/tls" }],
+  ["Secret", "stringData is folded into data, winning over an equal key", { data: { a: "Yg==", b: "Yg==" }, stringData: { b: "héllo", c: "" } }, { data: { a: "Yg==", b: "aMOpbGxv", c: "" }, type: "Opaque" }],
   [
     "PersistentVolume",
     "a persistent volume",

@@ -69,8 +69,16 @@ function defaultEndpoints(endpoints: JsonObject): void {
   }
 }
 
+/** Also folds stringData into data (base64, overriding equal keys) and drops it, as upstream's decoding does: readers see only data. */
 function defaultSecret(secret: JsonObject): void {
   fillEmpty(secret, "type", "Opaque");
+  const stringData = objectAt(secret, "stringData");
+  // Non-string values are left for validation to reject.
+  if (stringData === undefined || !Object.values(stringData).every((value) => typeof value === "string")) return;
+  const data: JsonObject = { ...objectAt(secret, "data") };
+  for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(value as string, "utf8").toString("base64");
+  secret.data = data;
+  delete secret.stringData;
 }
 
 function defaultPersistentVolume(volume: JsonObject): void {
