@@ -119,7 +119,7 @@ export class Agent {
       nodeIPs: [reporter.host.internalIP],
       ...(this.options.podCIDR ? { podCidr: this.options.podCIDR } : {}),
       onResult: (uid) => this.workers?.poke(uid),
-      onUnhealthy: (uid, _container, _kind, message) => this.workers?.podEvent(uid, "Warning", "Unhealthy", message),
+      onUnhealthy: (uid, container, _kind, message) => this.workers?.podEvent(uid, "Warning", "Unhealthy", message, container),
     });
     const workers = new PodWorkers({
       client,

@@ -9,12 +9,13 @@ import { dirname, join } from "node:path";
 import type { ConfigMap, Container, LifecycleHandler, Pod, Secret } from "kubernetes-types/core/v1";
 import { realClock, type Clock } from "../client/clock.ts";
 import { hasReason } from "../client/errors.ts";
-import type { EventRecorder } from "../client/event-recorder.ts";
+import { referenceTo, type EventRecorder } from "../client/event-recorder.ts";
 import type { KubeClient } from "../client/kube-client.ts";
 import { inNamespace, resources } from "../client/resources.ts";
 import { Runner, type Reconciler, type Requeue } from "../controllers/runner.ts";
 import type { ResourceAmounts } from "./env/container-resource.ts";
 import { expandContainerCommand, resolveContainerEnv } from "./env/resolve-container-env.ts";
+import { containerFieldPath } from "./container-ref.ts";
 import { containerResources } from "./container-resources.ts";
 import { FreshCall } from "./fresh-call.ts";
 import { goDuration } from "./go-duration.ts";
@@ -168,7 +169,7 @@ export class PodWorkers implements Reconciler {
     for (const [name, entry] of plan.backoffUpdates) record.backoffs.set(name, entry);
 
     for (const kill of plan.containersToKill) {
-      if (kill.why === "Unhealthy") this.event(pod, "Normal", "Killing", `Container ${kill.name} failed liveness probe, will be restarted`);
+      if (kill.why === "Unhealthy") this.event(pod, "Normal", "Killing", `Container ${kill.name} failed liveness probe, will be restarted`, kill.name);
       await this.options.runtime.stopContainer(kill.id, this.gracePeriodSeconds(pod));
     }
     let sandboxId = state.sandboxes.find((s) => s.state === "ready")?.id;
@@ -203,7 +204,7 @@ export class PodWorkers implements Reconciler {
     for (const wait of plan.crashLoops) {
       const message = `back-off ${goDuration(wait.delayMs)} restarting failed container=${wait.name} pod=${pod.metadata?.name}_${pod.metadata?.namespace}(${uid})`;
       record.waiting.set(wait.name, { reason: "CrashLoopBackOff", message });
-      this.event(pod, "Warning", "BackOff", `Back-off restarting failed container ${wait.name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${uid})`);
+      this.event(pod, "Warning", "BackOff", `Back-off restarting failed container ${wait.name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${uid})`, wait.name);
       requeueMs = Math.min(requeueMs ?? Infinity, wait.remainingMs);
     }
     if (sandboxId !== undefined && !plan.podFailed) {
@@ -267,7 +268,7 @@ export class PodWorkers implements Reconciler {
     } catch (e) {
       const reason = (e as { reason?: string }).reason === "CreateContainerConfigError" ? "CreateContainerConfigError" : "CreateContainerError";
       record.waiting.set(spec.name, { reason, message: messageOf(e) });
-      this.event(pod, "Warning", "Failed", `Error: ${messageOf(e)}`);
+      this.event(pod, "Warning", "Failed", `Error: ${messageOf(e)}`, spec.name);
       return 10_000;
     }
     const logPath = containerLogPath(spec.name, start.attempt);
@@ -305,12 +306,12 @@ export class PodWorkers implements Reconciler {
         },
         config,
       );
-      this.event(pod, "Normal", "Created", `Created container ${spec.name}`);
+      this.event(pod, "Normal", "Created", `Created container ${spec.name}`, spec.name);
       await this.options.runtime.startContainer(containerId);
-      this.event(pod, "Normal", "Started", `Started container ${spec.name}`);
+      this.event(pod, "Normal", "Started", `Started container ${spec.name}`, spec.name);
     } catch (e) {
       record.waiting.set(spec.name, { reason: "CreateContainerError", message: messageOf(e) });
-      this.event(pod, "Warning", "Failed", `Error: ${messageOf(e)}`);
+      this.event(pod, "Warning", "Failed", `Error: ${messageOf(e)}`, spec.name);
       return 10_000;
     }
     const postStart = spec.lifecycle?.postStart;
@@ -319,7 +320,7 @@ export class PodWorkers implements Reconciler {
       const failure = await this.runHook(postStart, { container: spec, containerId, podIP }, this.gracePeriodSeconds(pod));
       if (failure !== undefined) {
         // Upstream kills a container whose postStart hook failed; policy and back-off decide its restart.
-        this.event(pod, "Warning", "FailedPostStartHook", failure);
+        this.event(pod, "Warning", "FailedPostStartHook", failure, spec.name);
         await this.options.runtime.stopContainer(containerId, this.gracePeriodSeconds(pod));
       }
     }
@@ -333,12 +334,12 @@ export class PodWorkers implements Reconciler {
     const present = (await this.options.runtime.imageStatus(image)) !== undefined;
     switch (pullDecision(pullPolicy(spec), present)) {
       case "present":
-        this.event(pod, "Normal", "Pulled", `Container image "${image}" already present on machine`);
+        this.event(pod, "Normal", "Pulled", `Container image "${image}" already present on machine`, spec.name);
         return true;
       case "missing-never": {
         const message = `Container image "${image}" is not present with pull policy of Never`;
         record.waiting.set(spec.name, { reason: "ErrImageNeverPull", message });
-        this.event(pod, "Warning", "ErrImageNeverPull", message);
+        this.event(pod, "Warning", "ErrImageNeverPull", message, spec.name);
         return 10_000;
       }
       case "pull":
@@ -350,11 +351,11 @@ export class PodWorkers implements Reconciler {
       if (!decision.restart) {
         const message = `Back-off pulling image "${image}"`;
         record.waiting.set(spec.name, { reason: "ImagePullBackOff", message });
-        this.event(pod, "Normal", "BackOff", message);
+        this.event(pod, "Normal", "BackOff", message, spec.name);
         return decision.remainingMs;
       }
     }
-    this.event(pod, "Normal", "Pulling", `Pulling image "${image}"`);
+    this.event(pod, "Normal", "Pulling", `Pulling image "${image}"`, spec.name);
     const began = this.clock.now();
     try {
       await this.options.runtime.pullImage(image, config);
@@ -362,14 +363,14 @@ export class PodWorkers implements Reconciler {
       const previous = record.pullBackoffs.get(spec.name);
       record.pullBackoffs.set(spec.name, { delayMs: previous === undefined ? 10_000 : Math.min(previous.delayMs * 2, 300_000), lastRestartMs: this.clock.now() });
       record.waiting.set(spec.name, { reason: "ErrImagePull", message: messageOf(e) });
-      this.event(pod, "Warning", "Failed", `Failed to pull image "${image}": ${messageOf(e)}`);
-      this.event(pod, "Warning", "Failed", "Error: ErrImagePull");
+      this.event(pod, "Warning", "Failed", `Failed to pull image "${image}": ${messageOf(e)}`, spec.name);
+      this.event(pod, "Warning", "Failed", "Error: ErrImagePull", spec.name);
       return record.pullBackoffs.get(spec.name)!.delayMs;
     }
     record.pullBackoffs.delete(spec.name);
     const took = goDuration(this.clock.now() - began);
     const size = (await this.options.runtime.imageStatus(image))?.size ?? 0;
-    this.event(pod, "Normal", "Pulled", `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`);
+    this.event(pod, "Normal", "Pulled", `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`, spec.name);
     return true;
   }
 
@@ -425,9 +426,9 @@ export class PodWorkers implements Reconciler {
         const preStop = spec?.lifecycle?.preStop;
         if (spec !== undefined && preStop !== undefined && graceSeconds > 0) {
           const failure = await this.runHook(preStop, { container: spec, containerId: c.id, podIP }, graceSeconds);
-          if (failure !== undefined && pod !== undefined) this.event(pod, "Warning", "FailedPreStopHook", failure);
+          if (failure !== undefined && pod !== undefined) this.event(pod, "Warning", "FailedPreStopHook", failure, c.metadata.name);
         }
-        if (pod !== undefined) this.event(pod, "Normal", "Killing", `Stopping container ${c.metadata.name}`);
+        if (pod !== undefined) this.event(pod, "Normal", "Killing", `Stopping container ${c.metadata.name}`, c.metadata.name);
         const left = Math.max(0, graceSeconds - Math.floor((this.clock.now() - began) / 1000));
         await this.options.runtime.stopContainer(c.id, left);
       }),
@@ -442,13 +443,16 @@ export class PodWorkers implements Reconciler {
     this.options.statusManager.forget(uid);
   }
 
-  /** An event about the pod with this uid, if the workers know it (probe failures). */
-  podEvent(uid: string, type: "Normal" | "Warning", reason: string, message: string): void {
+  /** An event about the pod with this uid (or one of its containers), if the workers know it (probe failures). */
+  podEvent(uid: string, type: "Normal" | "Warning", reason: string, message: string, container?: string): void {
     const record = this.records.get(uid);
-    if (record !== undefined) this.event(record.mirror ?? record.pod, type, reason, message);
+    if (record !== undefined) this.event(record.mirror ?? record.pod, type, reason, message, container);
   }
 
-  private event(pod: Pod, type: "Normal" | "Warning", reason: string, message: string): void {
-    this.options.recorder.event({ apiVersion: "v1", kind: "Pod", ...pod }, type, reason, message);
+  /** An event about the pod; about one of its containers (involvedObject.fieldPath, as upstream) when container is given. */
+  private event(pod: Pod, type: "Normal" | "Warning", reason: string, message: string, container?: string): void {
+    const object = { apiVersion: "v1", kind: "Pod", ...pod };
+    const fieldPath = container === undefined ? undefined : containerFieldPath(pod, container);
+    this.options.recorder.event(fieldPath === undefined ? object : { ...referenceTo(object), fieldPath }, type, reason, message);
   }
 }

@@ -164,6 +164,8 @@ if (skipReason) {
       const killing = events.find((e) => e.reason === "Killing")!;
       assert.equal(killing.type, "Normal");
       assert.equal(killing.message, "Container web failed liveness probe, will be restarted");
+      // Container events name their container, as `kubectl describe pod` shows them.
+      for (const e of [unhealthy, killing]) assert.equal(e.involvedObject?.fieldPath, "spec.containers{web}", e.reason);
     });
 
     test("an exec liveness probe passes while its file exists, then fails and restarts the container repeatedly", async () => {
